@@ -1,0 +1,57 @@
+# Two commands do everything on a fresh machine (see README.md):
+#   make serve   set up, run the validated build, serve on http://127.0.0.1:8000
+#   make test    set up, run the validated build, run the whole test suite
+# Every other target is optional.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+MERMAID := docs/assets/vendor/mermaid/mermaid.esm.min.mjs
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve test build setup assets check bench lock new-page clean
+
+serve: build
+	$(PY) -m mkdocs serve --no-livereload --dev-addr 127.0.0.1:8000
+
+test: build
+	$(PY) -m pytest
+
+build: setup
+	$(PY) scripts/build.py
+
+# Only the source checks: fast, for editors while writing.
+check: setup
+	$(PY) scripts/validate.py --readability
+
+bench: build
+	$(PY) scripts/bench.py
+
+new-page: setup
+	$(PY) scripts/new_page.py
+
+setup: $(VENV)/.installed node_modules/.installed $(MERMAID)
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.txt
+	touch $@
+
+# --ignore-scripts: vnu-jar's install script would try to download a Java runtime; the Java
+# it needs comes from the system (README: prerequisites).
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+$(MERMAID): node_modules/.installed scripts/vendor_assets.py
+	$(PYTHON) scripts/vendor_assets.py
+
+assets: $(MERMAID)
+
+# Re-pin the Python dependencies after editing requirements.in.
+lock: $(VENV)/.installed
+	$(PY) -m pip install --quiet pip-tools==7.6.2
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --output-file requirements.txt requirements.in
+
+clean:
+	rm -rf site .cache reports docs/assets/vendor

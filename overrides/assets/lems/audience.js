@@ -1,0 +1,142 @@
+/* Audience toggle: "Which best describes you?"
+ *
+ * The head script (partials/lems/audience-head.html) has already chosen the version before the
+ * first paint and recorded why on <html>: data-audience, and data-audience-source = default
+ * (no choice yet), stored (a saved choice), link (?audience= in the URL) or anchor (the URL's
+ * #section is in the other version). This file wires up the controls after load.
+ */
+(function () {
+  "use strict";
+
+  var root = document.documentElement;
+  var config = JSON.parse(document.getElementById("lems-audience-config").textContent);
+  var STORAGE_KEY = "lems.audience";
+  var announcer = document.getElementById("lems-announcer");
+
+  function labelOf(audience) {
+    var input = document.querySelector('input[data-lems-audience-input][value="' + audience + '"]');
+    var label = input && input.parentNode.textContent.trim();
+    return label || audience;
+  }
+
+  function store(audience) {
+    try {
+      window.localStorage.setItem(STORAGE_KEY, audience);
+    } catch (error) {
+      /* Storage blocked: the choice still holds for this page. */
+    }
+  }
+
+  function announce(message) {
+    if (!announcer) return;
+    announcer.textContent = "";
+    /* A fresh text node after a tick, so screen readers notice the change. */
+    window.setTimeout(function () { announcer.textContent = message; }, 50);
+  }
+
+  function syncInputs() {
+    var current = root.getAttribute("data-audience");
+    document.querySelectorAll("input[data-lems-audience-input]").forEach(function (input) {
+      input.checked = input.value === current;
+    });
+  }
+
+  function show(audience, source) {
+    if (config.audiences.indexOf(audience) < 0) return;
+    root.setAttribute("data-audience", audience);
+    root.setAttribute("data-audience-source", source);
+    syncInputs();
+    updateUrl(audience);
+  }
+
+  /* Keep an ?audience= already in the address in step, so a copied address shows what the reader sees. */
+  function updateUrl(audience) {
+    try {
+      var url = new URL(window.location.href);
+      if (url.searchParams.has("audience")) {
+        url.searchParams.set("audience", audience);
+        window.history.replaceState(window.history.state, "", url.toString());
+      }
+    } catch (error) { /* very old browsers: the address simply stays as it was */ }
+  }
+
+  function choose(audience) {
+    show(audience, "stored");
+    store(audience);
+    announce("Now showing the version for " + labelOf(audience).toLowerCase() + ".");
+  }
+
+  function audienceOfAnchor(id) {
+    return config.anchors[id] || null;
+  }
+
+  function followAnchor() {
+    var id = "";
+    try { id = decodeURIComponent(window.location.hash.slice(1)); } catch (error) { return; }
+    var target = audienceOfAnchor(id);
+    var current = root.getAttribute("data-audience");
+    if (target && target !== current) {
+      root.setAttribute("data-audience-previous", current);
+      show(target, "anchor");
+      announceSwitch(target);
+      var element = document.getElementById(id);
+      if (element) element.scrollIntoView();
+    }
+  }
+
+  function announceSwitch(audience) {
+    var notice = document.querySelector('.lems-chooser__switched[data-lems-when-audience="' + audience + '"] p');
+    if (notice) announce(notice.textContent.trim());
+  }
+
+  /* ---- controls ---------------------------------------------------------------------------- */
+
+  document.querySelectorAll("input[data-lems-audience-input]").forEach(function (input) {
+    input.addEventListener("change", function () {
+      if (input.checked) choose(input.value);
+    });
+  });
+
+  document.querySelectorAll("[data-lems-switch-to]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      choose(button.getAttribute("data-lems-switch-to"));
+      var chooser = document.querySelector('input[data-lems-audience-input]:checked');
+      if (chooser) chooser.focus();
+    });
+  });
+
+  window.addEventListener("hashchange", followAnchor);
+
+  /* "Copy link to this section": the link carries the version, so the person who opens it
+     reads the same words. */
+  document.querySelectorAll(".md-typeset a.headerlink").forEach(function (permalink) {
+    var heading = permalink.parentNode;
+    if (!heading || !heading.id) return;
+    var block = heading.closest("[data-audience].lems-audience");
+    var title = heading.textContent.replace(permalink.textContent, "").trim();
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "lems-copylink";
+    button.textContent = "Copy link";
+    button.setAttribute("aria-label", "Copy link to section: " + title);
+    button.addEventListener("click", function () {
+      var audience = block ? block.getAttribute("data-audience") : root.getAttribute("data-audience");
+      var url = new URL(window.location.href);
+      url.searchParams.set("audience", audience);
+      url.hash = heading.id;
+      var text = url.toString();
+      var done = function () { announce("Link to “" + title + "” copied."); button.textContent = "Copied"; window.setTimeout(function () { button.textContent = "Copy link"; }, 2000); };
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(text).then(done, function () { window.prompt("Copy this link:", text); });
+      } else {
+        window.prompt("Copy this link:", text);
+      }
+    });
+    heading.appendChild(button);
+  });
+
+  syncInputs();
+  if (root.getAttribute("data-audience-source") === "anchor") {
+    announceSwitch(root.getAttribute("data-audience"));
+  }
+})();

@@ -1,0 +1,13 @@
+"""Register the `/// audience` block with the labels listed in mkdocs.yml (extra.audiences)."""
+
+from __future__ import annotations
+
+from sitekit.audience_block import AudienceExtension
+from sitekit.settings import load_site_config
+
+
+def on_config(config, **_):
+    site = load_site_config(dict(config["extra"]), config.config_file_path)
+    labels = {a.id: a.block_label for a in site.audiences}
+    config["markdown_extensions"].append(AudienceExtension(labels=labels))
+    return config

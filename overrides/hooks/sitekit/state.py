@@ -1,0 +1,8 @@
+"""What one build shares between hooks: the settings and the validation report.
+
+MkDocs loads each hook as its own module; this module is imported once and shared.
+"""
+
+settings = None
+report = None
+formatted_references = {}

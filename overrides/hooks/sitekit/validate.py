@@ -1,0 +1,89 @@
+"""Every source-level rule over the whole docs tree, in one pass: all problems, never the first."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from dataclasses import dataclass, field
+
+from . import bibliography, citations, diagrams, document, frontmatter, readability
+from .problems import Problem
+from .settings import Settings
+
+# Markdown included into other pages (snippets), not pages of their own.
+INCLUDES_DIR = "includes"
+
+
+@dataclass
+class Report:
+    problems: list = field(default_factory=list)
+    readability: list = field(default_factory=list)
+    bibliography: bibliography.Bibliography | None = None
+    documents: dict = field(default_factory=dict)  # rel -> Document
+    citations: dict = field(default_factory=dict)  # rel -> [Citation]
+
+    def failing(self, fail_overdue: bool = False) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error" or fail_overdue]
+
+
+def page_paths(docs_dir: str) -> list[str]:
+    paths = []
+    for folder, subfolders, files in os.walk(docs_dir):
+        subfolders[:] = sorted(d for d in subfolders if not (folder == docs_dir and d == INCLUDES_DIR))
+        paths.extend(os.path.join(folder, f) for f in sorted(files) if f.endswith(".md"))
+    return paths
+
+
+def validate_site(settings: Settings, today: _dt.date | None = None) -> Report:
+    today = today or _dt.date.today()
+    report = Report()
+    rel = lambda path: bibliography.relpath(path, settings.root)  # noqa: E731
+    bib = bibliography.load(settings.bibliography_path, rel(settings.bibliography_path), today)
+    report.bibliography = bib
+    report.problems.extend(bib.problems)
+
+    cited: set[str] = set()
+    for path in page_paths(settings.docs_dir):
+        doc = document.parse(path, rel(path))
+        report.documents[doc.rel] = doc
+        report.problems.extend(check_document(doc, settings, today, bib, report))
+        for citation in report.citations[doc.rel]:
+            cited.update(citation.keys)
+
+    parsed_ok = not any(p.message.startswith(("the bibliography is not", "cannot read the bibliography", "CSL ")) for p in bib.problems)
+    if parsed_ok:
+        for key, entry in bib.entries.items():
+            if key not in cited:
+                report.problems.append(Problem(bib.path and rel(bib.path), entry.line, f"entry '{key}' is cited nowhere: cite it from a page or remove it"))
+    report.problems.sort(key=lambda p: (p.path, p.line, p.message))
+    return report
+
+
+def check_document(doc, settings: Settings, today, bib, report: Report) -> list[Problem]:
+    problems = frontmatter.check(doc, today)
+    problems.extend(Problem(doc.rel, line, message) for line, message in doc.block_problems)
+    problems.extend(_check_audiences(doc, settings))
+    found = citations.find(doc)
+    report.citations[doc.rel] = found
+    problems.extend(citations.check(doc, found, bib))
+    problems.extend(diagrams.check(doc))
+    scores = readability.score(doc, settings.readability_audience)
+    report.readability.extend(scores)
+    problems.extend(readability.check(scores, settings.max_grade, settings.readability_audience))
+    return problems
+
+
+def _check_audiences(doc, settings: Settings) -> list[Problem]:
+    problems = []
+    present = set()
+    for block in doc.audience_blocks():
+        if block.argument not in settings.audiences:
+            problems.append(Problem(doc.rel, block.start, f"unknown audience '{block.argument}': expected one of {', '.join(settings.audiences)} (extra.audiences in mkdocs.yml)"))
+        else:
+            present.add(block.argument)
+    if present:
+        first = doc.audience_blocks()[0].start
+        for audience in settings.audiences:
+            if audience not in present:
+                problems.append(Problem(doc.rel, first, f"page has no '/// audience | {audience}' version: every topic is written for each audience"))
+    return problems
