@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""The validated build: `make build` runs this.
+
+1. Source checks (scripts/validate.py): bibliography, citations, front matter, diagrams,
+   audiences, readability. Every problem as `path:line: message`, then a count.
+2. `mkdocs build --strict` into site/ (broken links and anchors fail it; so does any problem
+   the hooks find in the rendered HTML).
+3. linkchecker over the built site served on 127.0.0.1, anchors included.
+4. The readability report of every patient section.
+With --online, every PMID and DOI is also compared with PubMed and the DOI system.
+Exits non-zero at the first step that fails; never changes the author's files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import os
+import subprocess
+import sys
+import time
+
+import _paths  # noqa: F401
+import sitehttp
+import validate as source_checks
+from sitekit.settings import load_settings
+from sitekit.validate import validate_site
+
+ROOT = _paths.ROOT
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="Validate, build and link-check the site.")
+    parser.add_argument("--config", default=os.path.join(ROOT, "mkdocs.yml"))
+    parser.add_argument("--site-dir", default=None, help="where to write the site (default: site_dir of mkdocs.yml)")
+    parser.add_argument("--online", action="store_true", help="also check every PMID and DOI against PubMed and the DOI system")
+    parser.add_argument("--fail-overdue", action="store_true", help="fail when a page's review is overdue (the scheduled job)")
+    parser.add_argument("--today", type=_dt.date.fromisoformat, default=None)
+    parser.add_argument("--no-linkcheck", action="store_true", help="skip linkchecker (quick local previews only)")
+    args = parser.parse_args(argv)
+
+    started = time.monotonic()
+    settings = load_settings(args.config)
+    site_dir = os.path.abspath(args.site_dir or os.path.join(os.path.dirname(args.config), "site"))
+
+    print("== 1/4 Source checks")
+    report = validate_site(settings, args.today)
+    if source_checks.print_problems(report, args.fail_overdue):
+        return 1
+
+    if args.online:
+        print("== Online reference check")
+        import online_references
+
+        if online_references.main(["--config", args.config]):
+            return 1
+
+    print("== 2/4 mkdocs build --strict")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--config-file", args.config, "--site-dir", site_dir]
+    if subprocess.run(command, env=env, cwd=os.path.dirname(args.config)).returncode:
+        print("mkdocs build failed: fix the problems above", file=sys.stderr)
+        return 1
+
+    if not args.no_linkcheck:
+        print("== 3/4 Links and anchors (linkchecker on 127.0.0.1)")
+        if linkcheck(site_dir):
+            return 1
+
+    print("== 4/4 Readability")
+    source_checks.print_readability(report.readability, settings.max_grade)
+    print(f"Built {site_dir} in {time.monotonic() - started:.1f} s")
+    return 0
+
+
+def linkcheck(site_dir: str) -> int:
+    config = os.path.join(ROOT, "scripts", "linkcheckerrc")
+    linkchecker = os.path.join(os.path.dirname(sys.executable), "linkchecker")
+    with sitehttp.serve(site_dir) as base_url:
+        # Output goes to stdout: run as root, linkchecker drops to `nobody` and cannot write files.
+        result = subprocess.run([linkchecker, "--config", config, "--no-status", base_url], capture_output=True, text=True)
+    if result.returncode:
+        print(result.stdout[-20000:])
+        print(result.stderr[-5000:], file=sys.stderr)
+        print("linkchecker found broken links or anchors (above)", file=sys.stderr)
+        return 1
+    summary = [line for line in result.stdout.splitlines() if "links in" in line or "found" in line]
+    print("\n".join(summary[-2:]) or "no broken links")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
