@@ -23,7 +23,6 @@ import time
 import _paths  # noqa: F401
 import sitehttp
 import validate as source_checks
-from sitekit.settings import load_settings
 from sitekit.validate import validate_site
 
 ROOT = _paths.ROOT
@@ -40,7 +39,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     started = time.monotonic()
-    settings = load_settings(args.config)
+    settings = source_checks.load_settings_or_report(args.config)
+    if settings is None:
+        return 2
     site_dir = os.path.abspath(args.site_dir or os.path.join(os.path.dirname(args.config), "site"))
 
     print("== 1/4 Source checks")

@@ -29,15 +29,40 @@ def main(argv=None) -> int:
     parser.add_argument("--readability", action="store_true", help="also print the grade of every patient section")
     args = parser.parse_args(argv)
 
-    try:
-        settings = load_settings(args.config)
-    except Exception as err:  # a broken mkdocs.yml: say so in one line, no traceback
-        print(f"{args.config}:1: cannot load the site configuration: {err}", file=sys.stderr)
+    settings = load_settings_or_report(args.config)
+    if settings is None:
         return 2
     report = validate_site(settings, args.today)
     if args.readability:
         print_readability(report.readability, settings.max_grade)
     return print_problems(report, args.fail_overdue)
+
+
+def load_settings_or_report(config_file: str):
+    """Load mkdocs.yml; on failure print one `path:1: message` line per reason, no traceback."""
+    import logging
+
+    captured: list[str] = []
+
+    class _Collect(logging.Handler):
+        def emit(self, record):
+            if record.levelno >= logging.WARNING:
+                captured.append(record.getMessage())
+
+    mkdocs_log = logging.getLogger("mkdocs")
+    handler, propagate = _Collect(), mkdocs_log.propagate
+    mkdocs_log.addHandler(handler)
+    mkdocs_log.propagate = False
+    try:
+        return load_settings(config_file)
+    except BaseException as err:  # MkDocs raises Abort (a SystemExit) for a bad config
+        reasons = captured or [str(err) or type(err).__name__]
+        for reason in reasons:
+            print(f"{config_file}:1: cannot load the site configuration: {reason}", file=sys.stderr)
+        return None
+    finally:
+        mkdocs_log.removeHandler(handler)
+        mkdocs_log.propagate = propagate
 
 
 def print_problems(report, fail_overdue: bool) -> int:

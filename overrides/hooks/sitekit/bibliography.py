@@ -67,6 +67,12 @@ class Bibliography:
     problems: list
 
     def nearest_key(self, key: str) -> str | None:
+        """The key an author most likely meant: same author and year first, then spelling."""
+        stem = re.match(r"^[A-Za-z_-]+\d{4}", key)
+        if stem:
+            same_work = [k for k in self.entries if k.lower().startswith(stem.group(0).lower())]
+            if same_work:
+                return difflib.get_close_matches(key, same_work, n=1, cutoff=0)[0]
         match = difflib.get_close_matches(key, list(self.entries), n=1, cutoff=0.6)
         return match[0] if match else None
 
@@ -197,9 +203,10 @@ def _with_json_lines(entry, text: str):
 
 def _check_entry(raw: dict, key: str, rel: str, where, today: _dt.date) -> list[Problem]:
     problems = []
+    by_lower = {known.lower(): known for known in KNOWN_FIELDS}
     for name in raw:
         if name not in KNOWN_FIELDS:
-            guess = difflib.get_close_matches(str(name), sorted(KNOWN_FIELDS), n=1, cutoff=0.6)
+            guess = [by_lower[str(name).lower()]] if str(name).lower() in by_lower else difflib.get_close_matches(str(name), sorted(KNOWN_FIELDS), n=1, cutoff=0.6)
             hint = f" (did you mean '{guess[0]}'?)" if guess else ""
             problems.append(Problem(rel, where(name), f"'{key}': unknown field '{name}'{hint}"))
 
@@ -278,6 +285,12 @@ def _csl_item(entry: Entry) -> dict:
     for name in ("PMID", "PMCID", "DOI", "URL", "volume", "issue", "page"):
         if name in item:
             item[name] = str(item[name])
+    # Medical bibliographies write initials together ("PG"); CSL would read that as one name
+    # and print "P". Spell them out ("P. G.") so the style prints "PG" again.
+    item["author"] = [
+        {**a, "given": " ".join(f"{c}." for c in a["given"])} if isinstance(a, dict) and re.fullmatch(r"[A-Z]{1,4}", str(a.get("given", ""))) else a
+        for a in item.get("author", [])
+    ]
     return item
 
 

@@ -14,7 +14,7 @@ from .problems import Problem
 
 MARKUP = [
     (re.compile(r"<[^>]+>"), " "),  # inline HTML
-    (re.compile(r"\[[^\]]*@[^\]]*\]"), ""),  # citations
+    (re.compile(r"\s*\[[^\]]*@[^\]]*\]"), ""),  # citations
     (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images
     (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links keep their text
     (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import re
 from dataclasses import dataclass, field
 
 from . import bibliography, citations, diagrams, document, frontmatter, readability
@@ -87,3 +88,22 @@ def _check_audiences(doc, settings: Settings) -> list[Problem]:
             if audience not in present:
                 problems.append(Problem(doc.rel, first, f"page has no '/// audience | {audience}' version: every topic is written for each audience"))
     return problems
+
+
+def check_rendered_html(html: str, rel: str, doc=None) -> list[Problem]:
+    """An invalid `///` block renders silently as text: find it in the HTML, name its source line."""
+    problems = []
+    after = 0  # the HTML keeps source order: search on from the previous match
+    for match in _LEFTOVER.finditer(_CODE.sub("", html)):
+        text = match.group("text").strip()
+        line = 1
+        for number, source in (doc.lines if doc else []):
+            if number > after and source.strip() == text:
+                line = after = number
+                break
+        problems.append(Problem(rel, line, f"block syntax '{text}' was left as literal text in the HTML: check the block name, its argument and its options"))
+    return problems
+
+
+_CODE = re.compile(r"<(pre|code)\b.*?</\1>", re.S)
+_LEFTOVER = re.compile(r"(?:^|>|\n)[ \t]*(?P<text>/{3,}[^<\n]*)")

@@ -1,0 +1,35 @@
+"""Shared test set-up: import paths, the built site, and a fixed "today"."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import subprocess
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path[:0] = [os.path.join(ROOT, "overrides", "hooks"), os.path.join(ROOT, "scripts")]
+
+# Tests never depend on the real date: overdue reviews are checked against this day.
+TODAY = _dt.date(2026, 11, 22)
+
+
+@pytest.fixture(scope="session")
+def root() -> str:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory) -> str:
+    """The built site: `make test` builds it first into site/; otherwise build it here."""
+    built = os.path.join(ROOT, "site")
+    if os.environ.get("LEMS_SITE_DIR"):
+        return os.environ["LEMS_SITE_DIR"]
+    if os.path.isfile(os.path.join(built, "index.html")) and os.environ.get("LEMS_REBUILD") != "1":
+        return built
+    target = str(tmp_path_factory.mktemp("site"))
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", target], cwd=ROOT, env=env, check=True)
+    return target

@@ -1,0 +1,73 @@
+"""The fixture docs tree holds every class of error at once; it must fail with exactly the
+expected lines, and the checks must leave the author's files untouched."""
+
+import hashlib
+import os
+import subprocess
+import sys
+
+from conftest import ROOT
+
+FIXTURE = os.path.join(ROOT, "tests", "fixtures", "broken_site")
+
+
+def _snapshot():
+    digests = {}
+    for folder, _, files in os.walk(os.path.join(FIXTURE, "docs")):
+        for name in files:
+            path = os.path.join(folder, name)
+            digests[path] = hashlib.sha256(open(path, "rb").read()).hexdigest()
+    return digests
+
+
+def _expected():
+    return open(os.path.join(FIXTURE, "expected-validate.txt"), encoding="utf-8").read()
+
+
+def test_source_checks_report_every_problem_in_one_run():
+    before = _snapshot()
+    result = subprocess.run(
+        [sys.executable, "scripts/validate.py", "--config", os.path.join(FIXTURE, "mkdocs.yml"), "--today", "2026-11-22"],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert result.returncode == 1
+    assert result.stdout == _expected()
+    assert result.stdout.splitlines()[-1] == "26 problems found"
+    assert _snapshot() == before
+
+
+def test_overdue_reviews_fail_only_under_the_scheduled_flag():
+    args = [sys.executable, "scripts/validate.py", "--config", os.path.join(FIXTURE, "mkdocs.yml"), "--today", "2026-11-22"]
+    relaxed = subprocess.run(args, cwd=ROOT, capture_output=True, text=True).stdout.splitlines()
+    strict = subprocess.run(args + ["--fail-overdue"], cwd=ROOT, capture_output=True, text=True).stdout.splitlines()
+    assert relaxed[-1] == "26 problems found" and strict[-1] == "27 problems found"
+    assert "1 review overdue (reported only; --fail-overdue makes them fail)" in relaxed
+
+
+def test_mkdocs_strict_build_fails_with_the_same_lines_plus_rendered_html_and_link_checks(tmp_path):
+    before = _snapshot()
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "out")],
+        cwd=FIXTURE, capture_output=True, text=True, env=env,
+    )
+    assert result.returncode == 1
+    warnings = [line.removeprefix("WARNING -  ") for line in result.stderr.splitlines() if line.startswith("WARNING")]
+    expected = [line for line in _expected().splitlines() if line.startswith("docs/") and "review overdue" not in line]
+    for line in expected:
+        assert line in warnings
+    assert "docs/index.md:23: block syntax '/// audience | patients' was left as literal text in the HTML: check the block name, its argument and its options" in warnings
+    assert "docs/index.md:27: block syntax '///' was left as literal text in the HTML: check the block name, its argument and its options" in warnings
+    assert "Doc file 'bad-front-matter.md' contains a link 'missing.md', but the target is not found among documentation files." in warnings
+    assert "Doc file 'bad-front-matter.md' contains a link 'index.md#nowhere', but the doc 'index.md' does not contain an anchor '#nowhere'." in warnings
+    assert len(warnings) == len(expected) + 4
+    assert _snapshot() == before
+
+
+def test_a_broken_configuration_is_one_clear_line(tmp_path):
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: x\nextra:\n  audiences: not-a-list\n")
+    result = subprocess.run([sys.executable, "scripts/validate.py", "--config", str(config)], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"{config}:1: cannot load the site configuration:")
+    assert "Traceback" not in result.stderr
