@@ -10,7 +10,7 @@ import sys
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path[:0] = [os.path.join(ROOT, "overrides", "hooks"), os.path.join(ROOT, "scripts")]
+sys.path[:0] = [os.path.join(ROOT, "overrides", "hooks"), os.path.join(ROOT, "scripts"), os.path.join(ROOT, "tests")]
 
 # Tests never depend on the real date: overdue reviews are checked against this day.
 TODAY = _dt.date(2026, 11, 22)

@@ -16,3 +16,17 @@ def test_entry_cited_nowhere(tmp_path):
 def test_includes_folder_is_not_a_page(tmp_path):
     settings = settings_for(tmp_path, GOOD_ENTRY, {"index.md": FRONT_MATTER + "\nX [@bain1996effects].\n", "includes/abbreviations.md": "*[X]: y\n"})
     assert validate_site(settings, TODAY).problems == []
+
+
+def test_abbreviations_must_be_glossary_terms_with_the_same_expansion(tmp_path):
+    from sitekit import glossary
+    from helpers import doc
+
+    abbreviations = tmp_path / "abbreviations.md"
+    abbreviations.write_text("<!-- note -->\n*[IVIG]: intravenous immunoglobulin\n*[QMG]: Quantitative Myasthenia Gravis score\n*[CI]: confidence interval\n")
+    page = doc("# Glossary\n\nIVIG\n: Intravenous immunoglobulin. A drip.\n\nCI\n: a range of values.\n", rel="docs/glossary.md")
+    problems = glossary.check("docs/includes/abbreviations.md", glossary.abbreviations(str(abbreviations)), page)
+    assert [str(p) for p in problems] == [
+        "docs/includes/abbreviations.md:3: abbreviation 'QMG' is not a term on the Glossary page (docs/glossary.md): add it there with the same expansion",
+        "docs/includes/abbreviations.md:4: abbreviation 'CI': the Glossary (docs/glossary.md) defines it as 'a range of values.', expected it to start with 'confidence interval'",
+    ]

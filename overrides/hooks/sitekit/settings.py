@@ -28,6 +28,7 @@ class SiteConfig(base.Config):
     audiences = c.ListOfItems(c.SubConfig(AudienceConfig))
     bibliography = c.Type(str, default="bibliography.yaml")
     abbreviations = c.Type(str, default="includes/abbreviations.md")
+    glossary = c.Type(str, default="glossary.md")
     readability = c.SubConfig(ReadabilityConfig)
     repository = c.Type(str, default="")
     generator = c.Type(bool, default=False)
@@ -44,6 +45,8 @@ class Settings:
     bibliography_path: str
     readability_audience: str
     max_grade: float
+    abbreviations_path: str = ""
+    glossary_path: str = ""
 
 
 def load_site_config(extra: dict, config_file_path: str = "mkdocs.yml") -> SiteConfig:
@@ -74,6 +77,8 @@ def settings_from_mkdocs(config) -> Settings:
         bibliography_path=os.path.join(docs_dir, site.bibliography),
         readability_audience=site.readability.audience,
         max_grade=float(site.readability.max_grade),
+        abbreviations_path=os.path.join(docs_dir, site.abbreviations),
+        glossary_path=os.path.join(docs_dir, site.glossary),
     )
 
 

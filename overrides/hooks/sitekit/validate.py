@@ -7,7 +7,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from . import bibliography, citations, diagrams, document, frontmatter, readability
+from . import bibliography, citations, diagrams, document, frontmatter, glossary, readability
 from .problems import Problem
 from .settings import Settings
 
@@ -51,6 +51,8 @@ def validate_site(settings: Settings, today: _dt.date | None = None) -> Report:
         for citation in report.citations[doc.rel]:
             cited.update(citation.keys)
 
+    report.problems.extend(_check_glossary(settings, report, rel))
+
     parsed_ok = not any(p.message.startswith(("the bibliography is not", "cannot read the bibliography", "CSL ")) for p in bib.problems)
     if parsed_ok:
         for key, entry in bib.entries.items():
@@ -58,6 +60,15 @@ def validate_site(settings: Settings, today: _dt.date | None = None) -> Report:
                 report.problems.append(Problem(bib.path and rel(bib.path), entry.line, f"entry '{key}' is cited nowhere: cite it from a page or remove it"))
     report.problems.sort(key=lambda p: (p.path, p.line, p.message))
     return report
+
+
+def _check_glossary(settings: Settings, report: Report, rel) -> list[Problem]:
+    if not (settings.abbreviations_path and os.path.isfile(settings.abbreviations_path)):
+        return []
+    glossary_doc = report.documents.get(rel(settings.glossary_path)) if settings.glossary_path else None
+    if glossary_doc is None:
+        return [Problem(rel(settings.abbreviations_path), 1, f"no Glossary page at {rel(settings.glossary_path)} (extra.glossary in mkdocs.yml) to define these abbreviations")]
+    return glossary.check(rel(settings.abbreviations_path), glossary.abbreviations(settings.abbreviations_path), glossary_doc)
 
 
 def check_document(doc, settings: Settings, today, bib, report: Report) -> list[Problem]:

@@ -1,0 +1,96 @@
+"""Browser tests: the built site served on 127.0.0.1, driven in Debian's Chromium.
+
+Never `playwright install`: Playwright for Python drives /usr/bin/chromium through
+executable_path. `.ci/run` installs Debian's chromium where it is missing.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+import sitehttp
+from conftest import ROOT
+
+CHROMIUM = os.environ.get("LEMS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync",
+]
+
+
+def page_paths() -> list[str]:
+    """Every page of the site as a URL path, from the docs tree (nothing hard-coded)."""
+    docs = os.path.join(ROOT, "docs")
+    paths = []
+    for folder, subfolders, files in os.walk(docs):
+        subfolders[:] = sorted(d for d in subfolders if not (folder == docs and d in ("includes", "assets")))
+        for name in sorted(files):
+            if name.endswith(".md"):
+                rel = os.path.relpath(os.path.join(folder, name), docs).replace(os.sep, "/")
+                url = rel[:-3]
+                url = "" if url == "index" else (url[: -len("index")] if url.endswith("/index") else url + "/")
+                paths.append(url)
+    return paths
+
+
+PAGES = page_paths()
+
+
+@pytest.fixture(scope="session")
+def base_url(site_dir):
+    with sitehttp.serve(site_dir) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium); .ci/run does this")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+class Visit:
+    """A fresh browser context per test, recording every request and every console error."""
+
+    def __init__(self, browser, base_url, **context_options):
+        self.base_url = base_url
+        self.context = browser.new_context(**context_options)
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.context.on("request", lambda request: self.requests.append(request.url))
+
+    def open(self, path: str = "", wait_for_diagrams: bool = True):
+        page = self.context.new_page()
+        page.on("console", lambda message: message.type == "error" and self.errors.append(f"{path}: {message.text}"))
+        page.on("pageerror", lambda error: self.errors.append(f"{path}: {error}"))
+        page.goto(self.base_url + path, wait_until="load")
+        if wait_for_diagrams and page.locator("div.mermaid").count():
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('div.mermaid')].every(d => d.getAttribute('data-processed') && d.querySelector(':scope > svg'))",
+                timeout=20000,
+            )
+        return page
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser, base_url):
+    visits = []
+
+    def make(**options):
+        v = Visit(browser, base_url, **options)
+        visits.append(v)
+        return v
+
+    yield make
+    for v in visits:
+        v.close()

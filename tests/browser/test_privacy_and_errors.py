@@ -1,0 +1,33 @@
+"""Nothing any page loads comes from another host; no page logs an error; every page has a CSP."""
+
+from urllib.parse import urlparse
+
+import pytest
+
+from browser.conftest import PAGES
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_request_stays_on_the_site_and_nothing_errors(visit, path):
+    v = visit()
+    page = v.open(path)
+    page.wait_for_load_state("networkidle")
+    hosts = {urlparse(url).hostname for url in v.requests if urlparse(url).scheme in ("http", "https", "ws", "wss")}
+    assert hosts == {"127.0.0.1"}, f"third-party requests: {sorted(u for u in v.requests if '127.0.0.1' not in u)}"
+    assert v.errors == []
+    policy = page.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute("content")
+    assert policy.startswith("default-src 'self'") and "__LEMS" not in policy
+    assert page.evaluate("document.cookie") == ""
+
+
+def test_a_page_without_diagrams_does_not_load_mermaid(visit):
+    v = visit()
+    v.open("about/").wait_for_load_state("networkidle")
+    assert not [url for url in v.requests if "mermaid" in url]
+
+
+def test_a_diagram_page_loads_mermaid_from_the_site(visit):
+    v = visit()
+    v.open("treatment/ivig/").wait_for_load_state("networkidle")
+    mermaid = [url for url in v.requests if "/assets/vendor/mermaid/" in url]
+    assert mermaid and all(url.startswith(v.base_url) for url in mermaid)
