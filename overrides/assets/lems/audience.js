@@ -13,10 +13,10 @@
   var STORAGE_KEY = "lems.audience";
   var announcer = document.getElementById("lems-announcer");
 
-  function labelOf(audience) {
-    var input = document.querySelector('input[data-lems-audience-input][value="' + audience + '"]');
-    var label = input && input.parentNode.textContent.trim();
-    return label || audience;
+  /* "For healthcare professionals" -> "for healthcare professionals", from extra.audiences. */
+  function versionName(audience) {
+    var label = config.labels[audience] || audience;
+    return label.charAt(0).toLowerCase() + label.slice(1);
   }
 
   function store(audience) {
@@ -63,7 +63,7 @@
   function choose(audience) {
     show(audience, "stored");
     store(audience);
-    announce("Now showing the version for " + labelOf(audience).toLowerCase() + ".");
+    announce("Now showing the version " + versionName(audience) + ".");
   }
 
   function audienceOfAnchor(id) {
@@ -111,7 +111,8 @@
      reads the same words. */
   document.querySelectorAll(".md-typeset a.headerlink").forEach(function (permalink) {
     var heading = permalink.parentNode;
-    if (!heading || !heading.id) return;
+    /* The page title links to the page itself: no section to copy. */
+    if (!heading || !heading.id || heading.tagName === "H1") return;
     var block = heading.closest("[data-audience].lems-audience");
     var title = heading.textContent.replace(permalink.textContent, "").trim();
     var button = document.createElement("button");

@@ -1,0 +1,242 @@
+"""The "Which best describes you?" toggle: every behaviour of the audience-toggle issue."""
+
+import json
+
+import pytest
+
+PAGE = "treatment/ivig/"
+PROFESSIONAL_ANCHOR = "ivig-dosing"
+PATIENT_ANCHOR = "ivig-how-it-is-given"
+
+BLOCK_STORAGE = """
+for (const name of ["getItem", "setItem", "removeItem"]) {
+  Storage.prototype[name] = function () { throw new DOMException("blocked", "SecurityError"); };
+}
+"""
+
+
+def shown(page, audience):
+    return page.locator(f'.lems-audience[data-audience="{audience}"]').first.is_visible()
+
+
+def version(page):
+    return page.evaluate("document.documentElement.dataset.audience")
+
+
+def test_chooser_is_a_labelled_radio_group_in_the_header_of_every_page(visit):
+    page = visit().open(PAGE)
+    group = page.get_by_role("group", name="Which best describes you?").first
+    assert group.is_visible()
+    assert group.get_by_role("radio", name="Patient or family member").is_visible()
+    assert group.get_by_role("radio", name="Healthcare professional").is_visible()
+    assert page.locator(".lems-chooser").get_by_text("Your choice only changes the language used").is_visible()
+    # In the page header, before the main content.
+    assert page.evaluate("document.querySelector('.lems-chooser').compareDocumentPosition(document.querySelector('main')) & Node.DOCUMENT_POSITION_FOLLOWING") > 0
+
+
+def test_without_a_choice_the_patient_version_shows_and_says_how_to_switch(visit):
+    page = visit().open(PAGE)
+    assert shown(page, "patient") and not shown(page, "professional")
+    assert page.get_by_role("radio", name="Patient or family member").first.is_checked()
+    hint = page.locator(".lems-chooser__hint")
+    assert hint.is_visible() and "choose “Healthcare professional”" in hint.text_content()
+
+
+def test_home_page_makes_the_choice_prominent_until_one_is_made(visit):
+    v = visit()
+    page = v.open("")
+    welcome = page.locator(".lems-welcome")
+    assert welcome.is_visible()
+    welcome.get_by_text("Healthcare professional").click()
+    assert version(page) == "professional"
+    page.reload()
+    assert not page.locator(".lems-welcome").is_visible()
+
+
+def test_choice_persists_across_pages_and_visits(visit):
+    v = visit()
+    page = v.open(PAGE)
+    page.locator(".lems-chooser").get_by_role("radio", name="Healthcare professional").check()
+    assert shown(page, "professional") and not shown(page, "patient")
+    other = v.open("cancer/")
+    assert version(other) == "professional" and shown(other, "professional")
+    assert other.get_by_role("radio", name="Healthcare professional").first.is_checked()
+    assert not other.locator(".lems-chooser__hint").is_visible()
+    other.reload()
+    assert version(other) == "professional"
+
+
+def test_switching_is_announced_politely(visit):
+    page = visit().open(PAGE)
+    page.locator(".lems-chooser").get_by_role("radio", name="Healthcare professional").check()
+    status = page.locator("#lems-announcer")
+    assert status.get_attribute("aria-live") == "polite"
+    page.wait_for_function("() => document.getElementById('lems-announcer').textContent.length > 0")
+    assert status.text_content() == "Now showing the version for healthcare professionals."
+
+
+def test_blocked_storage_still_switches_the_current_page_without_errors(visit):
+    v = visit()
+    v.context.add_init_script(BLOCK_STORAGE)
+    page = v.open(PAGE)
+    assert version(page) == "patient"
+    page.locator(".lems-chooser").get_by_role("radio", name="Healthcare professional").check()
+    assert shown(page, "professional") and not shown(page, "patient")
+    assert v.errors == []
+
+
+@pytest.mark.parametrize("audience", ["patient", "professional"])
+def test_audience_in_the_url_selects_that_version(visit, audience):
+    page = visit().open(f"{PAGE}?audience={audience}")
+    assert version(page) == audience and shown(page, audience)
+
+
+def test_audience_in_the_url_does_not_overwrite_the_readers_own_choice(visit):
+    v = visit()
+    page = v.open(PAGE)
+    page.locator(".lems-chooser").get_by_role("radio", name="Healthcare professional").check()
+    v.open(f"{PAGE}?audience=patient")
+    assert version(v.open("cancer/")) == "professional"
+
+
+def test_link_to_a_section_of_the_other_version_switches_scrolls_and_says_so(visit):
+    v = visit()
+    page = v.open(f"{PAGE}#{PROFESSIONAL_ANCHOR}")
+    assert version(page) == "professional"
+    heading = page.locator(f"#{PROFESSIONAL_ANCHOR}")
+    assert heading.is_visible()
+    assert page.evaluate(f"document.getElementById('{PROFESSIONAL_ANCHOR}').getBoundingClientRect().top") < page.viewport_size["height"]
+    notice = page.locator('.lems-chooser__switched[data-lems-when-audience="professional"]')
+    assert notice.is_visible()
+    page.wait_for_function("() => document.getElementById('lems-announcer').textContent.includes('this page now shows that version')")
+    notice.get_by_role("button", name="Back to the version for patients and families").click()
+    assert version(page) == "patient" and shown(page, "patient")
+
+
+def test_in_page_link_to_the_other_version_switches_too(visit):
+    page = visit().open(PAGE)
+    page.evaluate(f"location.hash = '{PROFESSIONAL_ANCHOR}'")
+    page.wait_for_function("() => document.documentElement.dataset.audience === 'professional'")
+    assert page.locator(f"#{PROFESSIONAL_ANCHOR}").is_visible()
+
+
+def test_link_to_a_section_of_the_chosen_version_changes_nothing(visit):
+    page = visit().open(f"{PAGE}#{PATIENT_ANCHOR}")
+    assert version(page) == "patient"
+    assert not page.locator(".lems-chooser__switched").first.is_visible()
+
+
+def test_version_is_applied_before_the_first_paint_and_nothing_shifts(visit):
+    v = visit()
+    v.context.add_init_script("""
+      window.__audienceAtBody = null;
+      window.__shift = 0;
+      new MutationObserver((records, observer) => {
+        if (document.body) { window.__audienceAtBody = document.documentElement.getAttribute('data-audience'); observer.disconnect(); }
+      }).observe(document, {childList: true, subtree: true});
+      new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shift += e.value; })
+        .observe({type: 'layout-shift', buffered: true});
+    """)
+    page = v.open(PAGE)
+    page.locator(".lems-chooser").get_by_role("radio", name="Healthcare professional").check()
+    page = v.open(PAGE)
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__audienceAtBody") == "professional"
+    assert page.evaluate("window.__shift") < 0.01
+
+
+def test_table_of_contents_lists_only_the_visible_version(visit):
+    page = visit().open(PAGE)
+    toc = page.locator(".md-sidebar--secondary")
+    assert toc.locator(f'a[href="#{PATIENT_ANCHOR}"]').is_visible()
+    assert not toc.locator(f'a[href="#{PROFESSIONAL_ANCHOR}"]').is_visible()
+    page.locator(".lems-chooser").get_by_role("radio", name="Healthcare professional").check()
+    assert toc.locator(f'a[href="#{PROFESSIONAL_ANCHOR}"]').is_visible()
+    assert not toc.locator(f'a[href="#{PATIENT_ANCHOR}"]').is_visible()
+    assert toc.locator('a[href="#references"]').is_visible()
+
+
+def test_reference_list_shows_only_what_the_visible_version_cites(visit):
+    page = visit().open(PAGE)
+    visible = "e => e.checkVisibility({visibilityProperty: true})"
+    cited = lambda: page.evaluate(f"[...document.querySelectorAll('sup.lems-cite a')].filter({visible}).map(a => a.getAttribute('href').slice(5))")  # noqa: E731
+    listed = lambda: page.evaluate(f"[...document.querySelectorAll('.lems-references li')].filter({visible}).map(li => li.id.slice(4))")  # noqa: E731
+    assert set(listed()) == set(cited())
+    page.locator(".lems-chooser").get_by_role("radio", name="Healthcare professional").check()
+    assert set(listed()) == set(cited())
+
+
+def test_keyboard_only_switching(visit):
+    page = visit().open(PAGE)
+    page.keyboard.press("Tab")  # skip link
+    for _ in range(10):
+        if page.evaluate("document.activeElement.name") == "lems-audience":
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.value") == "patient"
+    page.keyboard.press("ArrowRight")
+    assert version(page) == "professional"
+    assert page.evaluate("document.activeElement.value") == "professional"
+
+
+def test_without_javascript_every_version_shows_under_its_label(visit):
+    page = visit(java_script_enabled=False).open(PAGE, wait_for_diagrams=False)
+    assert shown(page, "patient") and shown(page, "professional")
+    assert page.get_by_text("For patients and families", exact=True).is_visible()
+    assert page.get_by_text("For healthcare professionals", exact=True).is_visible()
+    assert not page.locator(".lems-chooser").is_visible()
+    assert page.get_by_text("Each page below has a version for every reader").is_visible()
+    # Every diagram's text version is there; the raw Mermaid source is not shown.
+    assert not page.locator("div.mermaid").first.is_visible()
+    assert page.get_by_text("Text version of this flowchart").first.is_visible()
+
+
+@pytest.mark.parametrize("audience, other", [("patient", "professional"), ("professional", "patient")])
+def test_printing_prints_the_chosen_version_with_title_status_and_references(visit, audience, other):
+    page = visit().open(f"{PAGE}?audience={audience}")
+    page.emulate_media(media="print")
+    assert shown(page, audience) and not shown(page, other)
+    assert page.locator("h1").is_visible()
+    assert page.locator(".lems-status").is_visible()
+    assert page.get_by_text("Next review due").is_visible()
+    assert page.locator(".lems-references li").first.is_visible()
+    assert not page.locator(".lems-chooser").is_visible()
+    pdf = page.pdf()
+    assert pdf[:4] == b"%PDF"
+
+
+def test_copy_link_to_a_section_carries_the_version(visit):
+    v = visit(permissions=["clipboard-read", "clipboard-write"])
+    page = v.open(f"{PAGE}?audience=professional")
+    page.get_by_role("button", name="Copy link to section: Dosing").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == f"{v.base_url}{PAGE}?audience=professional#{PROFESSIONAL_ANCHOR}"
+    assert page.get_by_role("button", name="Copy link to section: Dosing").text_content() == "Copied"
+
+
+def test_review_status_and_dates_show_on_every_kind_of_page(visit):
+    page = visit().open(PAGE)
+    status = page.locator(".lems-status")
+    assert "Awaiting clinical review." in status.text_content()
+    assert "Not yet reviewed by a clinician" in status.text_content()
+    assert "22 February 2027" in status.text_content()
+
+
+def test_json_ld_names_the_audiences_and_claims_no_review(visit):
+    page = visit().open(PAGE)
+    data = json.loads(page.locator('script[type="application/ld+json"]').text_content())
+    assert data["@type"] == "MedicalWebPage"
+    assert data["audience"] == [{"@type": "Patient"}, {"@type": "MedicalAudience", "audienceType": "Clinician"}]
+    assert "lastReviewed" not in data and "reviewedBy" not in data
+    assert data["dateModified"] == "2026-11-22"
+
+
+def test_report_a_problem_and_edit_links_name_the_page(visit):
+    v = visit()
+    page = v.open(PAGE)
+    report = page.locator(".lems-actions").get_by_role("link", name="Report a problem with this page").get_attribute("href")
+    assert report.startswith("https://github.com/") and "/issues/new?template=page-problem.yml" in report
+    assert "source=treatment/ivig.md" in report and "IVIG" in report
+    edit = page.locator(".lems-actions").get_by_role("link", name="Edit this page").get_attribute("href")
+    assert edit.endswith("/edit/main/docs/treatment/ivig.md")
+    assert all("127.0.0.1" in url for url in v.requests)
