@@ -74,8 +74,8 @@ def main(argv=None) -> int:
     return 0
 
 
-def linkcheck(site_dir: str) -> int:
-    config = os.path.join(ROOT, "scripts", "linkcheckerrc")
+def linkcheck(site_dir: str, config_name: str = "linkcheckerrc") -> int:
+    config = os.path.join(ROOT, "scripts", config_name)
     linkchecker = os.path.join(os.path.dirname(sys.executable), "linkchecker")
     with sitehttp.serve(site_dir) as base_url:
         # Output goes to stdout: run as root, linkchecker drops to `nobody` and cannot write files.

@@ -1,0 +1,33 @@
+"""Two invalid attributes in Material 9.8.1's HTML, removed so every page passes the Nu HTML Checker.
+
+- `autocomplete="off"` on the drawer and search checkboxes: HTML allows autocomplete only on
+  text-like inputs. Material adds it so Firefox does not restore the drawer's state on Back;
+  without it, at worst the menu reopens as the reader left it.
+- `tabindex=""` on navigation section labels: an empty tabindex is no tabindex, so dropping
+  it changes nothing for keyboard users.
+"""
+
+from __future__ import annotations
+
+import re
+
+from mkdocs.plugins import event_priority
+
+
+@event_priority(-90)
+def on_post_page(output, page, config, **_):
+    return _fix(output)
+
+
+@event_priority(-90)
+def on_post_template(output_content, template_name, config, **_):
+    return _fix(output_content) if template_name.endswith(".html") else output_content
+
+
+def _fix(html: str) -> str:
+    html = _CHECKBOX.sub(lambda m: m.group(0).replace(' autocomplete="off"', ""), html)
+    return _EMPTY_TABINDEX.sub("", html)
+
+
+_CHECKBOX = re.compile(r'<input\b(?=[^>]*\btype="checkbox")[^>]*\bautocomplete="off"[^>]*>')
+_EMPTY_TABINDEX = re.compile(r'\s+tabindex=""')
