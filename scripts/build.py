@@ -59,7 +59,10 @@ def main(argv=None) -> int:
     print("== 2/4 mkdocs build --strict")
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--config-file", args.config, "--site-dir", site_dir]
-    if subprocess.run(command, env=env, cwd=os.path.dirname(args.config)).returncode:
+    result = subprocess.run(command, env=env, cwd=os.path.dirname(args.config), capture_output=True, text=True)
+    if result.returncode:
+        for line in mkdocs_messages(result.stdout + result.stderr):
+            print(line)
         print("mkdocs build failed: fix the problems above", file=sys.stderr)
         return 1
 
@@ -72,6 +75,26 @@ def main(argv=None) -> int:
     source_checks.print_readability(report.readability, settings.max_grade)
     print(f"Built {site_dir} in {time.monotonic() - started:.1f} s")
     return 0
+
+
+def mkdocs_messages(output: str) -> list[str]:
+    """MkDocs' warnings as plain lines; of a crash, only its final message, not the traceback."""
+    lines, in_traceback = [], False
+    for line in output.splitlines():
+        if line.startswith("Traceback"):
+            in_traceback = True
+            continue
+        if in_traceback:
+            if line and not line.startswith(" "):
+                lines.append(f"mkdocs stopped: {line}")
+                in_traceback = False
+            continue
+        for prefix in ("WARNING -  ", "ERROR   -  ", "ERROR    -  "):
+            if line.startswith(prefix):
+                lines.append(line[len(prefix):])
+        if line.startswith("Aborted"):
+            lines.append(line)
+    return lines
 
 
 def linkcheck(site_dir: str, config_name: str = "linkcheckerrc") -> int:

@@ -71,3 +71,22 @@ def test_a_broken_configuration_is_one_clear_line(tmp_path):
     assert result.returncode == 2
     assert result.stderr.startswith(f"{config}:1: cannot load the site configuration:")
     assert "Traceback" not in result.stderr
+
+
+def test_build_script_prints_mkdocs_problems_without_tracebacks():
+    import build
+
+    output = (
+        "INFO    -  Cleaning site directory\n"
+        "WARNING -  docs/a.md:3: citation key 'x' is not in the bibliography\n"
+        "Traceback (most recent call last):\n"
+        '  File "x.py", line 1, in <module>\n'
+        "    raise SnippetMissingError\n"
+        "pymdownx.snippets.SnippetMissingError: Snippet at path 'CONTRIBUTING.md' could not be found\n"
+        "Aborted with 1 warnings in strict mode!\n"
+    )
+    assert build.mkdocs_messages(output) == [
+        "docs/a.md:3: citation key 'x' is not in the bibliography",
+        "mkdocs stopped: pymdownx.snippets.SnippetMissingError: Snippet at path 'CONTRIBUTING.md' could not be found",
+        "Aborted with 1 warnings in strict mode!",
+    ]

@@ -108,9 +108,18 @@ def test_link_to_a_section_of_the_other_version_switches_scrolls_and_says_so(vis
     assert page.evaluate(f"document.getElementById('{PROFESSIONAL_ANCHOR}').getBoundingClientRect().top") < page.viewport_size["height"]
     notice = page.locator('.lems-chooser__switched[data-lems-when-audience="professional"]')
     assert notice.is_visible()
+    box = notice.bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= page.viewport_size["height"]  # in view after the jump
     page.wait_for_function("() => document.getElementById('lems-announcer').textContent.includes('this page now shows that version')")
     notice.get_by_role("button", name="Back to the version for patients and families").click()
     assert version(page) == "patient" and shown(page, "patient")
+
+
+def test_the_switch_notice_can_be_dismissed_keeping_the_version(visit):
+    page = visit().open(f"{PAGE}#{PROFESSIONAL_ANCHOR}")
+    page.get_by_role("button", name="Keep this version").click()
+    assert version(page) == "professional"
+    assert not page.locator(".lems-chooser__switched").first.is_visible()
 
 
 def test_in_page_link_to_the_other_version_switches_too(visit):

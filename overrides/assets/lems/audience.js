@@ -105,6 +105,14 @@
     });
   });
 
+  document.querySelectorAll("[data-lems-dismiss]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      root.setAttribute("data-audience-source", "link");
+      var chooser = document.querySelector("input[data-lems-audience-input]:checked");
+      if (chooser) chooser.focus();
+    });
+  });
+
   window.addEventListener("hashchange", followAnchor);
 
   /* "Copy link to this section": the link carries the version, so the person who opens it
