@@ -27,8 +27,10 @@ check: setup
 bench: build
 	$(PY) scripts/bench.py
 
+# make new-page title="Breathing and swallowing" page=living/breathing.md section=Treatment
 new-page: setup
-	$(PY) scripts/new_page.py
+	@if [ -z "$(title)" ] || [ -z "$(page)" ]; then $(PY) scripts/new_page.py --help; exit 2; fi
+	$(PY) scripts/new_page.py --title "$(title)" --path "$(page)" $(if $(section),--section "$(section)")
 
 setup: $(VENV)/.installed node_modules/.installed $(MERMAID)
 
