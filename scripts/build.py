@@ -23,7 +23,7 @@ import time
 import _paths  # noqa: F401
 import sitehttp
 import validate as source_checks
-from sitekit.validate import validate_site
+from sitekit.validate import grade_cache_path, validate_site
 
 ROOT = _paths.ROOT
 
@@ -45,7 +45,7 @@ def main(argv=None) -> int:
     site_dir = os.path.abspath(args.site_dir or os.path.join(os.path.dirname(args.config), "site"))
 
     print("== 1/4 Source checks")
-    report = validate_site(settings, args.today)
+    report = validate_site(settings, args.today, grade_cache=grade_cache_path(settings))
     if source_checks.print_problems(report, args.fail_overdue):
         return 1
 
@@ -57,12 +57,7 @@ def main(argv=None) -> int:
             return 1
 
     print("== 2/4 mkdocs build --strict")
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--config-file", args.config, "--site-dir", site_dir]
-    result = subprocess.run(command, env=env, cwd=os.path.dirname(args.config), capture_output=True, text=True)
-    if result.returncode:
-        for line in mkdocs_messages(result.stdout + result.stderr):
-            print(line)
+    if mkdocs_build(args.config, site_dir, report):
         print("mkdocs build failed: fix the problems above", file=sys.stderr)
         return 1
 
@@ -77,24 +72,58 @@ def main(argv=None) -> int:
     return 0
 
 
-def mkdocs_messages(output: str) -> list[str]:
-    """MkDocs' warnings as plain lines; of a crash, only its final message, not the traceback."""
-    lines, in_traceback = [], False
-    for line in output.splitlines():
-        if line.startswith("Traceback"):
-            in_traceback = True
-            continue
-        if in_traceback:
-            if line and not line.startswith(" "):
-                lines.append(f"mkdocs stopped: {line}")
-                in_traceback = False
-            continue
-        for prefix in ("WARNING -  ", "ERROR   -  ", "ERROR    -  "):
-            if line.startswith(prefix):
-                lines.append(line[len(prefix):])
-        if line.startswith("Aborted"):
-            lines.append(line)
-    return lines
+def mkdocs_build(config_file: str, site_dir: str, report) -> int:
+    """`mkdocs build --strict` in this process, reusing the source checks just made.
+
+    In-process, the checks (and textstat's dictionary) are not paid for twice. MkDocs' own
+    warnings, and the hooks' (rendered HTML, links, anchors), print as plain lines.
+    """
+    import logging
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+    from sitekit import state
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    config_file, site_dir = os.path.abspath(config_file), os.path.abspath(site_dir)
+    messages: list[str] = []
+
+    class _Collect(logging.Handler):
+        def emit(self, record):
+            if record.levelno >= logging.WARNING:
+                messages.append(record.getMessage())
+
+    mkdocs_log = logging.getLogger("mkdocs")
+    handler, propagate, level = _Collect(), mkdocs_log.propagate, mkdocs_log.level
+    mkdocs_log.addHandler(handler)
+    mkdocs_log.propagate = False
+    mkdocs_log.setLevel(logging.INFO)
+    failed = 0
+    previous_cwd = os.getcwd()
+    try:
+        # Relative paths in mkdocs.yml (snippets' base_path) are relative to its folder.
+        os.chdir(os.path.dirname(os.path.abspath(config_file)))
+        config = load_config(config_file, strict=True, site_dir=site_dir)
+        state.prevalidated = report
+        build(config)
+    except MkDocsException as err:
+        failed = 1
+        if str(err) and not messages:
+            messages.append(str(err))
+    except Exception as err:  # a plugin or extension crashed: its message, not a traceback
+        failed = 1
+        messages.append(f"mkdocs stopped: {type(err).__module__}.{type(err).__name__}: {err}")
+    except SystemExit:
+        failed = 1
+    finally:
+        os.chdir(previous_cwd)
+        state.prevalidated = None
+        mkdocs_log.removeHandler(handler)
+        mkdocs_log.propagate, mkdocs_log.level = propagate, level
+    for message in messages:
+        print(message)
+    return failed or bool(messages)
 
 
 def linkcheck(site_dir: str, config_name: str = "linkcheckerrc") -> int:

@@ -18,7 +18,7 @@ import sys
 import _paths  # noqa: F401  (puts overrides/hooks on sys.path)
 from sitekit.problems import summary
 from sitekit.settings import load_settings
-from sitekit.validate import validate_site
+from sitekit.validate import grade_cache_path, validate_site
 
 
 def main(argv=None) -> int:
@@ -32,7 +32,7 @@ def main(argv=None) -> int:
     settings = load_settings_or_report(args.config)
     if settings is None:
         return 2
-    report = validate_site(settings, args.today)
+    report = validate_site(settings, args.today, grade_cache=grade_cache_path(settings))
     if args.readability:
         print_readability(report.readability, settings.max_grade)
     return print_problems(report, args.fail_overdue)

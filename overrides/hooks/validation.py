@@ -13,7 +13,7 @@ from mkdocs.exceptions import PluginError
 
 from sitekit import state
 from sitekit.settings import settings_from_mkdocs
-from sitekit.validate import check_rendered_html, validate_site
+from sitekit.validate import check_rendered_html, grade_cache_path, validate_site
 
 
 def on_config(config, **_):
@@ -25,7 +25,11 @@ def on_config(config, **_):
 
 
 def on_pre_build(config, **_):
-    state.report = validate_site(state.settings)
+    # scripts/build.py runs the same checks just before building in the same process: reuse them.
+    if state.prevalidated is not None:
+        state.report, state.prevalidated = state.prevalidated, None
+    else:
+        state.report = validate_site(state.settings, grade_cache=grade_cache_path(state.settings))
     for problem in state.report.problems:
         if problem.severity == "error":
             log.warning(str(problem))

@@ -69,14 +69,67 @@ def sections(doc: Document, audience: str) -> list[tuple[int, str, str]]:
     return result
 
 
-def score(doc: Document, audience: str) -> list[SectionScore]:
-    import textstat
-
+def score(doc: Document, audience: str, cache: "GradeCache | None" = None) -> list[SectionScore]:
     scores = []
     for line, title, text in sections(doc, audience):
         words = len(text.split())
-        scores.append(SectionScore(doc.rel, line, title, words, round(textstat.flesch_kincaid_grade(text), 1)))
+        grade = cache.grade(text) if cache is not None else _grade(text)
+        scores.append(SectionScore(doc.rel, line, title, words, grade))
     return scores
+
+
+def _grade(text: str) -> float:
+    import textstat
+
+    return round(textstat.flesch_kincaid_grade(text), 1)
+
+
+class GradeCache:
+    """Grades by section text. textstat takes about 1.5 s to load its pronouncing dictionary,
+    so a rebuild where no patient text changed should not pay for it. Keyed by the text's
+    SHA-256 and textstat's version; a missing or corrupt cache file just means recomputing."""
+
+    def __init__(self, path: str | None):
+        import importlib.metadata
+        import json
+
+        self.path = path
+        self.version = importlib.metadata.version("textstat")
+        self.grades: dict = {}
+        self.changed = False
+        if path:
+            try:
+                with open(path, encoding="utf-8") as handle:
+                    data = json.load(handle)
+                if isinstance(data, dict) and data.get("textstat") == self.version and isinstance(data.get("grades"), dict):
+                    self.grades = data["grades"]
+            except (OSError, ValueError):
+                pass
+
+    def grade(self, text: str) -> float:
+        import hashlib
+
+        key = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        if key not in self.grades:
+            self.grades[key] = _grade(text)
+            self.changed = True
+        return self.grades[key]
+
+    def save(self) -> None:
+        import json
+        import os
+        import tempfile
+
+        if not (self.path and self.changed):
+            return
+        try:
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=os.path.dirname(self.path))
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump({"textstat": self.version, "grades": self.grades}, out)
+            os.replace(temporary, self.path)
+        except OSError:
+            pass  # a read-only checkout still builds; it just recomputes next time
 
 
 def check(scores: list[SectionScore], max_grade: float, audience: str) -> list[Problem]:

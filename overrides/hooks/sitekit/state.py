@@ -6,3 +6,5 @@ MkDocs loads each hook as its own module; this module is imported once and share
 settings = None
 report = None
 formatted_references = {}
+# A report scripts/build.py made for this very build (used once, then cleared).
+prevalidated = None

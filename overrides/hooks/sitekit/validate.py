@@ -15,6 +15,10 @@ from .settings import Settings
 INCLUDES_DIR = "includes"
 
 
+def grade_cache_path(settings: Settings) -> str:
+    return os.path.join(settings.root, ".cache", "readability-grades.json")
+
+
 @dataclass
 class Report:
     problems: list = field(default_factory=list)
@@ -35,9 +39,11 @@ def page_paths(docs_dir: str) -> list[str]:
     return paths
 
 
-def validate_site(settings: Settings, today: _dt.date | None = None) -> Report:
+def validate_site(settings: Settings, today: _dt.date | None = None, grade_cache: str | None = None) -> Report:
+    """All source checks. `grade_cache`: a JSON file of readability grades to reuse (optional)."""
     today = today or _dt.date.today()
     report = Report()
+    grades = readability.GradeCache(grade_cache)
     rel = lambda path: bibliography.relpath(path, settings.root)  # noqa: E731
     bib = bibliography.load(settings.bibliography_path, rel(settings.bibliography_path), today)
     report.bibliography = bib
@@ -47,7 +53,7 @@ def validate_site(settings: Settings, today: _dt.date | None = None) -> Report:
     for path in page_paths(settings.docs_dir):
         doc = document.parse(path, rel(path))
         report.documents[doc.rel] = doc
-        report.problems.extend(check_document(doc, settings, today, bib, report))
+        report.problems.extend(check_document(doc, settings, today, bib, report, grades))
         for citation in report.citations[doc.rel]:
             cited.update(citation.keys)
 
@@ -59,6 +65,7 @@ def validate_site(settings: Settings, today: _dt.date | None = None) -> Report:
             if key not in cited:
                 report.problems.append(Problem(bib.path and rel(bib.path), entry.line, f"entry '{key}' is cited nowhere: cite it from a page or remove it"))
     report.problems.sort(key=lambda p: (p.path, p.line, p.message))
+    grades.save()
     return report
 
 
@@ -71,7 +78,7 @@ def _check_glossary(settings: Settings, report: Report, rel) -> list[Problem]:
     return glossary.check(rel(settings.abbreviations_path), glossary.abbreviations(settings.abbreviations_path), glossary_doc)
 
 
-def check_document(doc, settings: Settings, today, bib, report: Report) -> list[Problem]:
+def check_document(doc, settings: Settings, today, bib, report: Report, grades=None) -> list[Problem]:
     problems = frontmatter.check(doc, today)
     problems.extend(Problem(doc.rel, line, message) for line, message in doc.block_problems)
     problems.extend(_check_audiences(doc, settings))
@@ -79,7 +86,7 @@ def check_document(doc, settings: Settings, today, bib, report: Report) -> list[
     report.citations[doc.rel] = found
     problems.extend(citations.check(doc, found, bib))
     problems.extend(diagrams.check(doc))
-    scores = readability.score(doc, settings.readability_audience)
+    scores = readability.score(doc, settings.readability_audience, grades)
     report.readability.extend(scores)
     problems.extend(readability.check(scores, settings.max_grade, settings.readability_audience))
     return problems
