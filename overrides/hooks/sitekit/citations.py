@@ -136,4 +136,6 @@ def reference_list_html(numbers: dict, cited_in: dict, formatted: dict, bib: Bib
             f'<li id="ref-{html.escape(key)}" value="{number}" data-cited-in="{tag}">'
             f"{entry_html(bib.entries[key], formatted[key])}</li>"
         )
-    return '<ol class="lems-references">\n' + "\n".join(items) + "\n</ol>"
+    # Out of the search index: every page would otherwise match every author's name; the
+    # References page lists each entry once, searchably.
+    return '<ol class="lems-references" data-search-exclude>\n' + "\n".join(items) + "\n</ol>"
