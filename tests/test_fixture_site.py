@@ -32,7 +32,7 @@ def test_source_checks_report_every_problem_in_one_run():
     )
     assert result.returncode == 1
     assert result.stdout == _expected()
-    assert result.stdout.splitlines()[-1] == "28 problems found"
+    assert result.stdout.splitlines()[-1] == "29 problems found"
     assert _snapshot() == before
 
 
@@ -40,7 +40,7 @@ def test_overdue_reviews_fail_only_under_the_scheduled_flag():
     args = [sys.executable, "scripts/validate.py", "--config", os.path.join(FIXTURE, "mkdocs.yml"), "--today", "2026-11-22"]
     relaxed = subprocess.run(args, cwd=ROOT, capture_output=True, text=True).stdout.splitlines()
     strict = subprocess.run(args + ["--fail-overdue"], cwd=ROOT, capture_output=True, text=True).stdout.splitlines()
-    assert relaxed[-1] == "28 problems found" and strict[-1] == "29 problems found"
+    assert relaxed[-1] == "29 problems found" and strict[-1] == "30 problems found"
     assert "1 review overdue (reported only; --fail-overdue makes them fail)" in relaxed
 
 

@@ -30,3 +30,14 @@ def test_abbreviations_must_be_glossary_terms_with_the_same_expansion(tmp_path):
         "docs/includes/abbreviations.md:3: abbreviation 'QMG' is not a term on the Glossary page (docs/glossary.md): add it there with the same expansion",
         "docs/includes/abbreviations.md:4: abbreviation 'CI': the Glossary (docs/glossary.md) defines it as 'a range of values.', expected it to start with 'confidence interval'",
     ]
+
+
+def test_section_headings_need_unique_explicit_ids():
+    from sitekit import headings
+    from helpers import doc
+
+    page = doc("# Title\n\n## Dosing {#ivig-dosing}\n\n## How it is given\n\n```\n## not a heading\n```\n\n### Again {#ivig-dosing}\n", rel="docs/treatment/ivig.md")
+    assert [str(p) for p in headings.check(page)] == [
+        "docs/treatment/ivig.md:5: heading 'How it is given' has no explicit id: add one such as {#ivig-how-it-is-given} so links to it survive rewording",
+        "docs/treatment/ivig.md:11: heading id '#ivig-dosing' is already used at line 3: ids must be unique on a page",
+    ]

@@ -7,7 +7,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from . import bibliography, citations, diagrams, document, frontmatter, glossary, readability
+from . import bibliography, citations, diagrams, document, frontmatter, glossary, headings, readability
 from .problems import Problem
 from .settings import Settings
 
@@ -82,6 +82,7 @@ def check_document(doc, settings: Settings, today, bib, report: Report, grades=N
     problems = frontmatter.check(doc, today)
     problems.extend(Problem(doc.rel, line, message) for line, message in doc.block_problems)
     problems.extend(_check_audiences(doc, settings))
+    problems.extend(headings.check(doc))
     found = citations.find(doc)
     report.citations[doc.rel] = found
     problems.extend(citations.check(doc, found, bib))
