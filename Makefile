@@ -11,8 +11,10 @@ export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: serve test build setup assets check bench lock new-page clean
 
+# The validated build first (it must pass), then MkDocs' preview server: it rebuilds on every
+# save and reloads the page.
 serve: build
-	$(PY) -m mkdocs serve --no-livereload --dev-addr 127.0.0.1:8000
+	$(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
 
 test: build
 	$(PY) -m pytest

@@ -25,6 +25,17 @@ BASE_POLICY = [
 ]
 
 
+_serving = False
+
+
+def on_startup(command, dirty, **_):
+    # `mkdocs serve` injects its live-reload script inline, different on every reload, so no
+    # hash can allow it. For the local preview only, inline scripts are allowed outright; every
+    # built site (`mkdocs build`, `make build`, CI, publishing) keeps the hash-based policy.
+    global _serving
+    _serving = command == "serve"
+
+
 @event_priority(-100)
 def on_post_page(output, page, config, **_):
     return _apply(output)
@@ -36,6 +47,9 @@ def on_post_template(output_content, template_name, config, **_):
 
 
 def _apply(output: str) -> str:
+    if _serving:
+        policy = BASE_POLICY + ["script-src 'self' 'unsafe-inline'"]
+        return output.replace(PLACEHOLDER, "; ".join(policy), 1)
     hashes = sorted({_hash(m.group("body")) for m in _INLINE_SCRIPT.finditer(output)})
     policy = BASE_POLICY + ["script-src 'self' " + " ".join(f"'sha256-{h}'" for h in hashes)]
     return output.replace(PLACEHOLDER, "; ".join(policy), 1)
