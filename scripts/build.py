@@ -7,7 +7,7 @@
    the hooks find in the rendered HTML).
 3. linkchecker over the built site served on 127.0.0.1, anchors included.
 4. The readability report of every patient section.
-With --online, every PMID and DOI is also compared with PubMed and the DOI system.
+With --online, every PMID and DOI is also compared with PubMed and Crossref.
 Exits non-zero at the first step that fails; never changes the author's files.
 """
 
@@ -32,7 +32,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Validate, build and link-check the site.")
     parser.add_argument("--config", default=os.path.join(ROOT, "mkdocs.yml"))
     parser.add_argument("--site-dir", default=None, help="where to write the site (default: site_dir of mkdocs.yml)")
-    parser.add_argument("--online", action="store_true", help="also check every PMID and DOI against PubMed and the DOI system")
+    parser.add_argument("--online", action="store_true", help="also check every PMID and DOI against PubMed and Crossref")
     parser.add_argument("--fail-overdue", action="store_true", help="fail when a page's review is overdue (the scheduled job)")
     parser.add_argument("--today", type=_dt.date.fromisoformat, default=None)
     parser.add_argument("--no-linkcheck", action="store_true", help="skip linkchecker (quick local previews only)")
