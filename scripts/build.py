@@ -126,12 +126,19 @@ def mkdocs_build(config_file: str, site_dir: str, report) -> int:
     return failed or bool(messages)
 
 
+# linkchecker, run as root (as in CI), switches to the user `nobody` before it loads its
+# plugins; in a private checkout `nobody` cannot read them, and the anchor check is then
+# silently skipped. It only reads our own site on 127.0.0.1, so it keeps the caller's user.
+_LINKCHECKER = (
+    "import sys; import linkcheck.command.linkchecker as cli; "
+    "cli.drop_privileges = lambda: None; sys.argv[0] = 'linkchecker'; sys.exit(cli.linkchecker())"
+)
+
+
 def linkcheck(site_dir: str, config_name: str = "linkcheckerrc") -> int:
     config = os.path.join(ROOT, "scripts", config_name)
-    linkchecker = os.path.join(os.path.dirname(sys.executable), "linkchecker")
     with sitehttp.serve(site_dir) as base_url:
-        # Output goes to stdout: run as root, linkchecker drops to `nobody` and cannot write files.
-        result = subprocess.run([linkchecker, "--config", config, "--no-status", base_url], capture_output=True, text=True)
+        result = subprocess.run([sys.executable, "-c", _LINKCHECKER, "--config", config, "--no-status", base_url], capture_output=True, text=True)
     if result.returncode:
         print(result.stdout[-20000:])
         print(result.stderr[-5000:], file=sys.stderr)
