@@ -78,49 +78,35 @@ def mkdocs_build(config_file: str, site_dir: str, report) -> int:
     In-process, the checks (and textstat's dictionary) are not paid for twice. MkDocs' own
     warnings, and the hooks' (rendered HTML, links, anchors), print as plain lines.
     """
-    import logging
-
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
     from sitekit import state
+    from sitekit.mkdocs_log import collect_warnings
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     config_file, site_dir = os.path.abspath(config_file), os.path.abspath(site_dir)
-    messages: list[str] = []
-
-    class _Collect(logging.Handler):
-        def emit(self, record):
-            if record.levelno >= logging.WARNING:
-                messages.append(record.getMessage())
-
-    mkdocs_log = logging.getLogger("mkdocs")
-    handler, propagate, level = _Collect(), mkdocs_log.propagate, mkdocs_log.level
-    mkdocs_log.addHandler(handler)
-    mkdocs_log.propagate = False
-    mkdocs_log.setLevel(logging.INFO)
     failed = 0
     previous_cwd = os.getcwd()
-    try:
-        # Relative paths in mkdocs.yml (snippets' base_path) are relative to its folder.
-        os.chdir(os.path.dirname(os.path.abspath(config_file)))
-        config = load_config(config_file, strict=True, site_dir=site_dir)
-        state.prevalidated = report
-        build(config)
-    except MkDocsException as err:
-        failed = 1
-        if str(err) and not messages:
-            messages.append(str(err))
-    except Exception as err:  # a plugin or extension crashed: its message, not a traceback
-        failed = 1
-        messages.append(f"mkdocs stopped: {type(err).__module__}.{type(err).__name__}: {err}")
-    except SystemExit:
-        failed = 1
-    finally:
-        os.chdir(previous_cwd)
-        state.prevalidated = None
-        mkdocs_log.removeHandler(handler)
-        mkdocs_log.propagate, mkdocs_log.level = propagate, level
+    with collect_warnings() as messages:
+        try:
+            # Relative paths in mkdocs.yml (snippets' base_path) are relative to its folder.
+            os.chdir(os.path.dirname(config_file))
+            config = load_config(config_file, strict=True, site_dir=site_dir)
+            state.prevalidated = report
+            build(config)
+        except MkDocsException as err:
+            failed = 1
+            if str(err) and not messages:
+                messages.append(str(err))
+        except Exception as err:  # a plugin or extension crashed: its message, not a traceback
+            failed = 1
+            messages.append(f"mkdocs stopped: {type(err).__module__}.{type(err).__name__}: {err}")
+        except SystemExit:
+            failed = 1
+        finally:
+            os.chdir(previous_cwd)
+            state.prevalidated = None
     for message in messages:
         print(message)
     return failed or bool(messages)

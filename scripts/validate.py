@@ -40,29 +40,16 @@ def main(argv=None) -> int:
 
 def load_settings_or_report(config_file: str):
     """Load mkdocs.yml; on failure print one `path:1: message` line per reason, no traceback."""
-    import logging
+    from sitekit.mkdocs_log import collect_warnings
 
-    captured: list[str] = []
-
-    class _Collect(logging.Handler):
-        def emit(self, record):
-            if record.levelno >= logging.WARNING:
-                captured.append(record.getMessage())
-
-    mkdocs_log = logging.getLogger("mkdocs")
-    handler, propagate = _Collect(), mkdocs_log.propagate
-    mkdocs_log.addHandler(handler)
-    mkdocs_log.propagate = False
-    try:
-        return load_settings(config_file)
-    except BaseException as err:  # MkDocs raises Abort (a SystemExit) for a bad config
-        reasons = captured or [str(err) or type(err).__name__]
-        for reason in reasons:
-            print(f"{config_file}:1: cannot load the site configuration: {reason}", file=sys.stderr)
-        return None
-    finally:
-        mkdocs_log.removeHandler(handler)
-        mkdocs_log.propagate = propagate
+    with collect_warnings() as captured:
+        try:
+            return load_settings(config_file)
+        except BaseException as err:  # MkDocs raises Abort (a SystemExit) for a bad config
+            reasons = captured or [str(err) or type(err).__name__]
+            for reason in reasons:
+                print(f"{config_file}:1: cannot load the site configuration: {reason}", file=sys.stderr)
+            return None
 
 
 def print_problems(report, fail_overdue: bool) -> int:

@@ -6,7 +6,6 @@ The markup lives in templates under overrides/partials/lems/; this hook only com
 
 from __future__ import annotations
 
-import html as _html
 import json
 import re
 from html.parser import HTMLParser
@@ -157,4 +156,3 @@ def _block_audiences(html: str) -> set:
 
 # mermaid2 re-serialises diagram pages with BeautifulSoup, which reorders attributes.
 _TOC_ITEM = re.compile(r'<li class="md-nav__item">(?P<link>\s*<a (?=[^>]*class="md-nav__link")[^>]*href="#(?P<id>[^"]+)"[^>]*>)')
-escape = _html.escape

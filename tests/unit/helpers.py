@@ -25,7 +25,6 @@ def settings_for(tmp_path, bibliography_text: str, pages: dict) -> Settings:
         root=str(tmp_path),
         docs_dir=str(docs),
         audiences=("patient", "professional"),
-        audience_labels={"patient": "For patients and families", "professional": "For healthcare professionals"},
         bibliography_path=os.path.join(str(docs), "bibliography.yaml"),
         readability_audience="patient",
         max_grade=8.0,

@@ -46,7 +46,6 @@ class Document:
     lines: list = field(default_factory=list)  # (line number, text) of the body
     fences: list = field(default_factory=list)
     blocks: list = field(default_factory=list)
-    unclosed_fence: Fence | None = None
     block_problems: list = field(default_factory=list)  # (line, message)
     _code_lines: set = field(default_factory=set)
     _audience_of_line: dict = field(default_factory=dict)
@@ -142,7 +141,6 @@ def _scan_structure(doc: Document) -> None:
             stack.append(block)
         _mark_audience(doc, number, stack)
     if fence is not None:
-        doc.unclosed_fence = Fence(fence["lang"], fence["start"], doc.lines[-1][0] if doc.lines else fence["start"], fence["lines"])
         doc.block_problems.append((fence["start"], "code fence is never closed"))
     for block in stack:
         doc.block_problems.append((block.start, f"'/// {block.name}' block is never closed: add a line with '///' after its content"))
@@ -153,10 +151,6 @@ def _mark_audience(doc: Document, number: int, stack: list[Block]) -> None:
         if block.name == "audience":
             doc._audience_of_line[number] = block.argument
             return
-
-
-def fence_lines_audience(doc: Document, fence: Fence) -> str | None:
-    return doc.audience_at(fence.start)
 
 
 def iso_date(value) -> _dt.date | None:

@@ -41,7 +41,6 @@ class Settings:
     root: str
     docs_dir: str
     audiences: tuple[str, ...]
-    audience_labels: dict
     bibliography_path: str
     readability_audience: str
     max_grade: float
@@ -73,7 +72,6 @@ def settings_from_mkdocs(config) -> Settings:
         root=root,
         docs_dir=docs_dir,
         audiences=tuple(a.id for a in site.audiences),
-        audience_labels={a.id: a.block_label for a in site.audiences},
         bibliography_path=os.path.join(docs_dir, site.bibliography),
         readability_audience=site.readability.audience,
         max_grade=float(site.readability.max_grade),
