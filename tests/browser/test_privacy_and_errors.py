@@ -44,3 +44,34 @@ def test_search_works_under_the_content_security_policy(visit):
     assert results.count() > 0
     assert v.errors == []
     assert all("127.0.0.1" in url for url in v.requests)
+
+
+def test_the_not_found_page_is_private_accessible_and_has_a_policy(browser, site_dir, tmp_path):
+    """404.html links its assets from the site's own path (site_url), as any URL may show it:
+    serve the site under that path, as GitHub Pages will."""
+    import os
+
+    import sitehttp
+    from axe_playwright_python.sync_playwright import Axe
+    from mkdocs.config import load_config
+
+    from browser.conftest import Visit
+    from conftest import ROOT
+
+    mount = urlparse(load_config(os.path.join(ROOT, "mkdocs.yml"))["site_url"]).path.strip("/")
+    os.symlink(site_dir, tmp_path / mount)
+    with sitehttp.serve(str(tmp_path)) as base_url:
+        v = Visit(browser, base_url)
+        try:
+            page = v.context.new_page()
+            page.on("pageerror", lambda error: v.errors.append(str(error)))
+            assert page.goto(f"{base_url}{mount}/404.html").status == 200
+            page.wait_for_load_state("networkidle")
+            assert all(urlparse(url).hostname == "127.0.0.1" for url in v.requests)
+            assert not [url for url in v.requests if "/assets/" in url and url.count(mount) == 0]
+            assert v.errors == []
+            assert "'sha256-" in page.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute("content")
+            results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}})
+            assert results.violations_count == 0, results.generate_report()
+        finally:
+            v.close()
