@@ -11,14 +11,14 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import quote
 
+from mkdocs.utils import get_relative_url
+
 from sitekit import state
 from sitekit.document import iso_date
-from sitekit.settings import load_site_config
 
 
 def on_page_content(html, page, config, files, **_):
-    page.audience_anchors = _anchors_by_audience(html)
-    page.audiences_present = sorted(set(page.audience_anchors.values()) | _block_audiences(html))
+    page.audience_anchors, page.audiences_present = _audiences_in(html)
     furniture = _render("partials/lems/page-status.html", page, config)
     if page.is_homepage:
         furniture += _render("partials/lems/audience-welcome.html", page, config)
@@ -54,7 +54,6 @@ def on_post_page(output, page, config, **_):
 
 def _render(template: str, page, config) -> str:
     env = config.theme.get_env()
-    site = load_site_config(dict(config["extra"]), config.config_file_path)
     meta = page.meta
     return env.get_template(template).render(
         page=page,
@@ -64,21 +63,14 @@ def _render(template: str, page, config) -> str:
         last_reviewed=iso_date(meta.get("last_reviewed")),
         next_review=iso_date(meta.get("next_review")),
         reviewed_by=meta.get("reviewed_by"),
-        audiences=site.audiences,
-        base_url=_base_url(page),
+        base_url=get_relative_url(".", page.url).rstrip("/") + "/",
     )
 
 
-def _base_url(page) -> str:
-    depth = page.url.count("/")
-    return "../" * depth if depth else "./"
-
-
 def _json_ld(page, config) -> str:
-    site = load_site_config(dict(config["extra"]), config.config_file_path)
-    present = getattr(page, "audiences_present", []) or [a.id for a in site.audiences]
+    present = getattr(page, "audiences_present", []) or [a.id for a in state.site.audiences]
     audiences = []
-    for a in site.audiences:
+    for a in state.site.audiences:
         if a.id in present:
             if a.schema_audience == "Patient":
                 audiences.append({"@type": "Patient"})
@@ -144,15 +136,11 @@ class _AnchorCollector(HTMLParser):
             self.stack.pop()
 
 
-def _anchors_by_audience(html: str) -> dict:
+def _audiences_in(html: str) -> tuple[dict, list]:
+    """(anchor id -> audience of the block holding it, audiences with a block on the page)."""
     collector = _AnchorCollector()
     collector.feed(html)
-    return collector.anchors
+    return collector.anchors, sorted(collector.blocks)
 
 
-def _block_audiences(html: str) -> set:
-    return set(re.findall(r'class="lems-audience" data-audience="([^"]+)"', html))
-
-
-# mermaid2 re-serialises diagram pages with BeautifulSoup, which reorders attributes.
 _TOC_ITEM = re.compile(r'<li class="md-nav__item">(?P<link>\s*<a (?=[^>]*class="md-nav__link")[^>]*href="#(?P<id>[^"]+)"[^>]*>)')

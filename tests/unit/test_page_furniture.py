@@ -5,6 +5,8 @@ import json
 from types import SimpleNamespace
 
 import page_furniture
+from sitekit import state
+from sitekit.settings import load_site_config
 
 EXTRA = {"audiences": [
     {"id": "patient", "label": "Patient or family member", "block_label": "For patients and families", "schema_audience": "Patient"},
@@ -14,6 +16,7 @@ EXTRA = {"audiences": [
 
 def json_ld(meta, present=("patient", "professional")):
     page = SimpleNamespace(title="IVIG", canonical_url="https://example.org/ivig/", meta=meta, audiences_present=list(present))
+    state.site = load_site_config(EXTRA)  # as the audience hook does in on_config
     html = page_furniture._json_ld(page, _Config(EXTRA))
     assert html.startswith('<script type="application/ld+json">') and html.endswith("</script>")
     return json.loads(html[len('<script type="application/ld+json">'):-len("</script>")])

@@ -3,6 +3,7 @@
 MkDocs loads each hook as its own module; this module is imported once and shared.
 """
 
+site = None  # the validated extra: options (settings.SiteConfig)
 settings = None
 report = None
 formatted_references = {}
