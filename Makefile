@@ -36,9 +36,12 @@ new-page: setup
 
 setup: $(VENV)/.installed node_modules/.installed $(MERMAID)
 
-$(VENV)/.installed: requirements.txt
+# The pinned packages, then the site's own plugin (lems_site/) in editable mode: no build
+# isolation, so nothing is fetched beyond requirements.txt.
+$(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
 # --ignore-scripts: vnu-jar's install script would try to download a Java runtime; the Java

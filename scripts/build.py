@@ -20,12 +20,13 @@ import subprocess
 import sys
 import time
 
-import _paths  # noqa: F401
 import sitehttp
 import validate as source_checks
-from sitekit.validate import grade_cache_path, validate_site
 
-ROOT = _paths.ROOT
+from lems_site.driver import in_folder_of, lems_plugin, load_site
+from lems_site.mkdocs_log import collect_warnings
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def main(argv=None) -> int:
@@ -39,13 +40,14 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     started = time.monotonic()
-    settings = source_checks.load_settings_or_report(args.config)
-    if settings is None:
-        return 2
     site_dir = os.path.abspath(args.site_dir or os.path.join(os.path.dirname(args.config), "site"))
+    config = load_site(args.config, strict=True, site_dir=site_dir)
+    if config is None:
+        return 2
+    plugin = lems_plugin(config)
 
     print("== 1/4 Source checks")
-    report = validate_site(settings, args.today, grade_cache=grade_cache_path(settings))
+    report = plugin.check_sources(config, today=args.today)
     if source_checks.print_problems(report, args.fail_overdue):
         return 1
 
@@ -57,7 +59,7 @@ def main(argv=None) -> int:
             return 1
 
     print("== 2/4 mkdocs build --strict")
-    if mkdocs_build(args.config, site_dir, report):
+    if mkdocs_build(config):
         print("mkdocs build failed: fix the problems above", file=sys.stderr)
         return 1
 
@@ -67,34 +69,29 @@ def main(argv=None) -> int:
             return 1
 
     print("== 4/4 Readability")
-    source_checks.print_readability(report.readability, settings.max_grade)
+    source_checks.print_readability(report.readability, plugin.settings.max_grade)
     print(f"Built {site_dir} in {time.monotonic() - started:.1f} s")
     return 0
 
 
-def mkdocs_build(config_file: str, site_dir: str, report) -> int:
-    """`mkdocs build --strict` in this process, reusing the source checks just made.
+def mkdocs_build(config) -> int:
+    """`mkdocs build --strict` in this process, with the configuration already loaded.
 
-    In-process, the checks (and textstat's dictionary) are not paid for twice. MkDocs' own
-    warnings, and the hooks' (rendered HTML, links, anchors), print as plain lines.
+    The plugin keeps the report it has just made, so the checks (and textstat's dictionary)
+    are not paid for twice. MkDocs' warnings, and the plugin's, print as plain lines.
     """
     from mkdocs.commands.build import build
-    from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
-    from sitekit import state
-    from sitekit.mkdocs_log import collect_warnings
 
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    config_file, site_dir = os.path.abspath(config_file), os.path.abspath(site_dir)
     failed = 0
-    previous_cwd = os.getcwd()
     with collect_warnings() as messages:
         try:
-            # Relative paths in mkdocs.yml (snippets' base_path) are relative to its folder.
-            os.chdir(os.path.dirname(config_file))
-            config = load_config(config_file, strict=True, site_dir=site_dir)
-            state.prevalidated = report
-            build(config)
+            with in_folder_of(config.config_file_path):
+                config.plugins.on_startup(command="build", dirty=False)
+                try:
+                    build(config)
+                finally:
+                    config.plugins.on_shutdown()
         except MkDocsException as err:
             failed = 1
             if str(err) and not messages:
@@ -104,9 +101,6 @@ def mkdocs_build(config_file: str, site_dir: str, report) -> int:
             messages.append(f"mkdocs stopped: {type(err).__module__}.{type(err).__name__}: {err}")
         except SystemExit:
             failed = 1
-        finally:
-            os.chdir(previous_cwd)
-            state.prevalidated = None
     for message in messages:
         print(message)
     return failed or bool(messages)

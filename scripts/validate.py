@@ -15,10 +15,8 @@ import argparse
 import datetime as _dt
 import sys
 
-import _paths  # noqa: F401  (puts overrides/hooks on sys.path)
-from sitekit.problems import summary
-from sitekit.settings import load_settings
-from sitekit.validate import grade_cache_path, validate_site
+from lems_site.driver import lems_plugin, load_site
+from lems_site.problems import summary
 
 
 def main(argv=None) -> int:
@@ -29,30 +27,18 @@ def main(argv=None) -> int:
     parser.add_argument("--readability", action="store_true", help="also print the grade of every patient section")
     args = parser.parse_args(argv)
 
-    settings = load_settings_or_report(args.config)
-    if settings is None:
+    config = load_site(args.config)
+    if config is None:
         return 2
-    report = validate_site(settings, args.today, grade_cache=grade_cache_path(settings))
+    plugin = lems_plugin(config)
+    report = plugin.check_sources(config, today=args.today)
     if args.readability:
-        print_readability(report.readability, settings.max_grade)
+        print_readability(report.readability, plugin.settings.max_grade)
     return print_problems(report, args.fail_overdue)
 
 
-def load_settings_or_report(config_file: str):
-    """Load mkdocs.yml; on failure print one `path:1: message` line per reason, no traceback."""
-    from sitekit.mkdocs_log import collect_warnings
-
-    with collect_warnings() as captured:
-        try:
-            return load_settings(config_file)
-        except BaseException as err:  # MkDocs raises Abort (a SystemExit) for a bad config
-            reasons = captured or [str(err) or type(err).__name__]
-            for reason in reasons:
-                print(f"{config_file}:1: cannot load the site configuration: {reason}", file=sys.stderr)
-            return None
-
-
 def print_problems(report, fail_overdue: bool) -> int:
+    """Every problem, the count, and the exit status they call for."""
     failing = report.failing(fail_overdue)
     for problem in report.problems:
         print(problem)
@@ -64,6 +50,7 @@ def print_problems(report, fail_overdue: bool) -> int:
 
 
 def print_readability(scores, max_grade: float) -> None:
+    """The grade of every graded section, marked against the limit."""
     print(f"Readability (Flesch-Kincaid grade, limit {max_grade:g}) of each patient section:")
     for s in scores:
         mark = "ok  " if s.grade <= max_grade else "OVER"

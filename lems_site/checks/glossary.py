@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from .document import Document
-from .problems import Problem
+from lems_site.sources import Document
+from lems_site.problems import Problem
 
 ABBREVIATION = re.compile(r"^\*\[(?P<abbr>[^\]]+)\]:\s*(?P<expansion>.+?)\s*$")
 

@@ -10,9 +10,9 @@ import html
 import re
 from dataclasses import dataclass
 
-from .bibliography import Bibliography
-from .document import Document
-from .problems import Problem
+from lems_site.references.bibliography import Bibliography
+from lems_site.sources import Document
+from lems_site.problems import Problem
 
 # Square brackets holding an `@` at the start of a word, not followed by `(` (a link).
 CANDIDATE = re.compile(r"(?<![!\\])\[(?P<inner>[^\[\]\n]*?(?:^|(?<=[\s;\[]))@[^\[\]\n]*)\](?!\()")
@@ -122,7 +122,7 @@ def replace_in_markdown(markdown: str, first_line: int, doc: Document, numbers: 
 
 
 def reference_list_html(numbers: dict, cited_in: dict, formatted: dict, bib: Bibliography, known_audiences: tuple) -> str:
-    from .bibliography import entry_html
+    from lems_site.references.bibliography import entry_html
 
     items = []
     for key, number in numbers.items():
@@ -139,3 +139,20 @@ def reference_list_html(numbers: dict, cited_in: dict, formatted: dict, bib: Bib
     # Out of the search index: every page would otherwise match every author's name; the
     # References page lists each entry once, searchably.
     return '<ol class="lems-references" data-search-exclude>\n' + "\n".join(items) + "\n</ol>"
+
+
+def full_list_html(bib: Bibliography, formatted: dict) -> str:
+    """Every entry, by first author then year; ids match the per-page lists (`ref-<key>`)."""
+    from lems_site.references.bibliography import entry_html
+
+    def sort_key(entry):
+        first = (entry.data.get("author") or [{}])[0]
+        name = first.get("family") or first.get("literal") or "" if isinstance(first, dict) else ""
+        return (str(name).lower(), entry.year or 0, entry.key)
+
+    items = [
+        f'<li id="ref-{html.escape(e.key)}">{entry_html(e, formatted[e.key])}</li>'
+        for e in sorted(bib.entries.values(), key=sort_key)
+        if e.key in formatted
+    ]
+    return '<ol class="lems-references lems-references--full">\n' + "\n".join(items) + "\n</ol>\n"

@@ -13,20 +13,9 @@ from __future__ import annotations
 
 import re
 
-from mkdocs.plugins import event_priority
 
-
-@event_priority(-90)
-def on_post_page(output, page, config, **_):
-    return _fix(output)
-
-
-@event_priority(-90)
-def on_post_template(output_content, template_name, config, **_):
-    return _fix(output_content) if template_name.endswith(".html") else output_content
-
-
-def _fix(html: str) -> str:
+def fix(html: str) -> str:
+    """The page with the three fixes applied."""
     html = _CHECKBOX.sub(lambda m: m.group(0).replace(' autocomplete="off"', ""), html)
     html = _SEARCH_DIALOG.sub(lambda m: m.group(0)[:-1] + ' aria-label="Search this site">', html)
     return _EMPTY_TABINDEX.sub("", html)
@@ -34,4 +23,6 @@ def _fix(html: str) -> str:
 
 _CHECKBOX = re.compile(r'<input\b(?=[^>]*\btype="checkbox")[^>]*\bautocomplete="off"[^>]*>')
 _EMPTY_TABINDEX = re.compile(r'\s+tabindex=""')
-_SEARCH_DIALOG = re.compile(r'<div (?=[^>]*data-md-component="search")(?=[^>]*role="dialog")(?![^>]*aria-label)[^>]*>')
+_SEARCH_DIALOG = re.compile(
+    r'<div (?=[^>]*data-md-component="search")(?=[^>]*role="dialog")(?![^>]*aria-label)[^>]*>'
+)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from .problems import Problem
+from lems_site.problems import Problem
 
 STYLE = "american-medical-association"
 

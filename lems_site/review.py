@@ -1,14 +1,15 @@
-"""Front matter rules: known keys, review status, ISO dates, review cycle."""
+"""Review: front matter rules (known keys, status, ISO dates, review cycle) and the values a
+page shows from them (status box, schema.org data, the "report a problem" address)."""
 
 from __future__ import annotations
 
 import datetime as _dt
 import difflib
+from urllib.parse import quote
 
-from .document import Document, iso_date
-from .problems import Problem
-
-REVIEW_STATUSES = ("submitted", "under-review", "approved")
+from lems_site.problems import Problem
+from lems_site.sources import Document, iso_date
+from lems_site.vocabulary import DEFAULT_REVIEW_STATUS, REVIEW_STATUSES
 ALLOWED_KEYS = {
     "title": "the page title (defaults to the first heading)",
     "description": "one sentence for search engines and link previews",
@@ -25,6 +26,7 @@ REQUIRED_KEYS = ("review_status", "last_updated", "next_review")
 
 
 def check(doc: Document, today: _dt.date) -> list[Problem]:
+    """Every front matter problem of one page."""
     if doc.front_matter_error:
         line, message = doc.front_matter_error
         return [Problem(doc.rel, line, message)]
@@ -71,3 +73,56 @@ def check(doc: Document, today: _dt.date) -> list[Problem]:
     if due is not None and due < today:
         problems.append(Problem(doc.rel, at("next_review"), f"review overdue: 'next_review' was {due} ({(today - due).days} days ago); review the page and update its dates", "overdue"))
     return problems
+
+
+def status_values(meta: dict) -> dict:
+    """What the review-status box shows: only a clinical review that happened is claimed."""
+    status = meta.get("review_status", DEFAULT_REVIEW_STATUS)
+    if status not in REVIEW_STATUSES:
+        status = DEFAULT_REVIEW_STATUS
+    reviewed = status == "approved" and iso_date(meta.get("last_reviewed"))
+    reviewer = meta.get("reviewed_by") if reviewed else None
+    return {
+        "status": status,
+        "status_label": REVIEW_STATUSES[status],
+        "last_updated": iso_date(meta.get("last_updated")),
+        "last_reviewed": reviewed or None,
+        "next_review": iso_date(meta.get("next_review")),
+        "reviewed_by": str(reviewer) if reviewer else None,
+    }
+
+
+def page_schema(*, title: str, url: str | None, meta: dict, audiences: list[dict]) -> dict:
+    """schema.org MedicalWebPage data; reviewed only when an approved review names its reviewer."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "name": title,
+        "url": url,
+        "inLanguage": "en",
+        "audience": [
+            {"@type": "Patient"} if a["schema_audience"] == "Patient"
+            else {"@type": "MedicalAudience", "audienceType": a["schema_audience"]}
+            for a in audiences
+        ],
+    }
+    if isinstance(meta.get("description"), str):
+        data["description"] = meta["description"]
+    values = status_values(meta)
+    if values["last_updated"]:
+        data["dateModified"] = values["last_updated"].isoformat()
+    if values["last_reviewed"] and values["reviewed_by"]:
+        data["lastReviewed"] = values["last_reviewed"].isoformat()
+        data["reviewedBy"] = {"@type": "Person", "name": values["reviewed_by"]}
+    return data
+
+
+def report_url(repository: str, *, title: str, page_url: str, source: str) -> str:
+    """A prefilled "report a problem" issue on the repository (no request until followed)."""
+    if not repository:
+        return ""
+    return (
+        f"{repository.rstrip('/')}/issues/new?template=page-problem.yml"
+        f"&title={quote('Problem on page: ' + title, safe='')}&page={quote(page_url, safe='')}"
+        f"&source={quote(source, safe='')}"
+    )

@@ -7,16 +7,32 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from . import bibliography, citations, diagrams, document, frontmatter, glossary, headings, readability
-from .problems import Problem
-from .settings import Settings
+from lems_site import audiences, review as frontmatter, sources as document
+from lems_site.checks import glossary, headings, readability
+from lems_site.diagrams import checks as diagrams
+from lems_site.references import bibliography, citations
+from lems_site.problems import Problem
+from lems_site.config import Settings
 
 # Markdown included into other pages (snippets), not pages of their own.
 INCLUDES_DIR = "includes"
 
 
-def grade_cache_path(settings: Settings) -> str:
-    return os.path.join(settings.root, ".cache", "readability-grades.json")
+def grade_cache_path(settings: Settings) -> str | None:
+    """Where readability grades are kept between builds, never inside the repository.
+
+    A cache is only allowed to save time: one that arrives with a pull request (committed, or
+    written into the tree) could decide grades without computing them, so it is not read.
+    """
+    if not settings.cache_dir or is_inside(settings.cache_dir, settings.root):
+        return None
+    return os.path.join(settings.cache_dir, "readability-grades.json")
+
+
+def is_inside(path: str, root: str) -> bool:
+    """Whether `path` (after following links) lies within `root`."""
+    real, real_root = os.path.realpath(path), os.path.realpath(root)
+    return real == real_root or real.startswith(real_root + os.sep)
 
 
 @dataclass
@@ -39,11 +55,11 @@ def page_paths(docs_dir: str) -> list[str]:
     return paths
 
 
-def validate_site(settings: Settings, today: _dt.date | None = None, grade_cache: str | None = None) -> Report:
-    """All source checks. `grade_cache`: a JSON file of readability grades to reuse (optional)."""
+def run_source_checks(settings: Settings, *, today: _dt.date | None = None) -> Report:
+    """All source checks over the docs tree, in one pass: every problem, never only the first."""
     today = today or _dt.date.today()
     report = Report()
-    grades = readability.GradeCache(grade_cache)
+    grades = readability.GradeCache(grade_cache_path(settings))
     rel = lambda path: bibliography.relpath(path, settings.root)  # noqa: E731
     bib = bibliography.load(settings.bibliography_path, rel(settings.bibliography_path), today)
     report.bibliography = bib
@@ -80,7 +96,7 @@ def _check_glossary(settings: Settings, report: Report, rel) -> list[Problem]:
 def check_document(doc, settings: Settings, today, bib, report: Report, grades=None) -> list[Problem]:
     problems = frontmatter.check(doc, today)
     problems.extend(Problem(doc.rel, line, message) for line, message in doc.block_problems)
-    problems.extend(_check_audiences(doc, settings))
+    problems.extend(audiences.check_blocks(doc, settings.audiences))
     problems.extend(headings.check(doc))
     found = citations.find(doc)
     report.citations[doc.rel] = found
@@ -89,22 +105,6 @@ def check_document(doc, settings: Settings, today, bib, report: Report, grades=N
     scores = readability.score(doc, settings.readability_audience, grades)
     report.readability.extend(scores)
     problems.extend(readability.check(scores, settings.max_grade, settings.readability_audience))
-    return problems
-
-
-def _check_audiences(doc, settings: Settings) -> list[Problem]:
-    problems = []
-    present = set()
-    for block in doc.audience_blocks():
-        if block.argument not in settings.audiences:
-            problems.append(Problem(doc.rel, block.start, f"unknown audience '{block.argument}': expected one of {', '.join(settings.audiences)} (extra.audiences in mkdocs.yml)"))
-        else:
-            present.add(block.argument)
-    if present:
-        first = doc.audience_blocks()[0].start
-        for audience in settings.audiences:
-            if audience not in present:
-                problems.append(Problem(doc.rel, first, f"page has no '/// audience | {audience}' version: every topic is written for each audience"))
     return problems
 
 

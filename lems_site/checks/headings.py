@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from .document import Document
-from .problems import Problem
+from lems_site.sources import Document
+from lems_site.problems import Problem
 
 SECTION_HEADING = re.compile(r"^(?P<hashes>#{2,6})\s+(?P<text>.+?)\s*$")
 EXPLICIT_ID = re.compile(r"\{[^}]*#(?P<id>[A-Za-z][\w-]*)[^}]*\}\s*$")

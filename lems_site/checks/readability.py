@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .document import HEADING, Document
-from .problems import Problem
+from lems_site.sources import HEADING, Document
+from lems_site.problems import Problem
 
 MARKUP = [
     (re.compile(r"<[^>]+>"), " "),  # inline HTML

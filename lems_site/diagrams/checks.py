@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from .document import Document
-from .problems import Problem
+from lems_site.sources import Document
+from lems_site.problems import Problem
 
 ACC_TITLE = re.compile(r"^\s*accTitle\s*:\s*\S")
 ACC_DESCR = re.compile(r"^\s*accDescr\s*(?::\s*\S|\{)")

@@ -1,0 +1,128 @@
+"""The plugin's options (`plugins: - lems:` in mkdocs.yml), validated like MkDocs' own.
+
+MkDocs validates this `Config` once, when it loads mkdocs.yml; every other part of the build
+reads the result from the plugin instance (or the `Settings` derived from it).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+from lems_site.vocabulary import SCHEMA_AUDIENCES
+
+
+class AudienceConfig(base.Config):
+    """One answer to "Which best describes you?"."""
+
+    id = c.Type(str)
+    label = c.Type(str)
+    block_label = c.Type(str)
+    # The version's name inside a sentence: "the version for <version_name>".
+    version_name = c.Type(str)
+    schema_audience = c.Choice(SCHEMA_AUDIENCES)
+
+    def validate(self):
+        failed, warnings = super().validate()
+        if not failed and not _AUDIENCE_ID.fullmatch(self.id or ""):
+            failed.append(("id", base.ValidationError(
+                f"expected lower-case letters, digits and hyphens, starting with a letter; got {self.id!r}")))
+        return failed, warnings
+
+
+class ReadabilityConfig(base.Config):
+    """Which audience's sections are graded, and the highest Flesch-Kincaid grade allowed."""
+
+    audience = c.Type(str, default="patient")
+    max_grade = c.Type((int, float), default=8)
+
+
+class DiagramsConfig(base.Config):
+    """Mermaid diagrams drawn at build time (inline SVG) or, as a fallback, in the browser."""
+
+    # "auto": draw where Chromium exists, else say so and leave drawing to mermaid2 in the
+    # browser; "require": fail without Chromium (CI, publishing); "browser": never draw.
+    draw = c.Choice(("auto", "require", "browser"), default="auto")
+    chromium = c.Type(str, default="/usr/bin/chromium")
+    mermaid = c.Type(str, default="node_modules/mermaid/dist/mermaid.min.js")
+
+
+class LemsConfig(base.Config):
+    """Every option of the plugin, each used by the checks, the rendering and the templates."""
+
+    audiences = c.ListOfItems(c.SubConfig(AudienceConfig))
+    bibliography = c.Type(str, default="bibliography.yaml")
+    abbreviations = c.Type(str, default="includes/abbreviations.md")
+    glossary = c.Type(str, default="glossary.md")
+    readability = c.SubConfig(ReadabilityConfig)
+    diagrams = c.SubConfig(DiagramsConfig)
+    repository = c.Type(str, default="")
+    # Empty: the user's cache folder (outside the repository, so no pull request can fill it).
+    cache_dir = c.Type(str, default="")
+
+    def validate(self):
+        failed, warnings = super().validate()
+        if failed:
+            return failed, warnings
+        ids = [a.id for a in self.audiences]
+        if not ids:
+            failed.append(("audiences", base.ValidationError("at least one audience is required")))
+        elif len(set(ids)) != len(ids):
+            failed.append(("audiences", base.ValidationError(f"audience ids must be unique; got {', '.join(ids)}")))
+        elif self.readability.audience not in ids:
+            failed.append(("readability.audience", base.ValidationError(
+                f"expected one of {', '.join(ids)}; got {self.readability.audience!r}")))
+        if self.repository and not _HTTPS_URL.fullmatch(self.repository):
+            failed.append(("repository", base.ValidationError(
+                f"expected an https:// address without quotes or angle brackets; got {self.repository!r}")))
+        return failed, warnings
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the source checks need, with every path made absolute."""
+
+    root: str
+    docs_dir: str
+    audiences: tuple[str, ...]
+    bibliography_path: str
+    readability_audience: str
+    max_grade: float
+    abbreviations_path: str = ""
+    glossary_path: str = ""
+    cache_dir: str = ""
+
+
+def settings_for(options: LemsConfig, mkdocs_config) -> Settings:
+    """Settings from the validated plugin options and the loaded MkDocs config."""
+    root = os.path.dirname(os.path.abspath(mkdocs_config.config_file_path))
+    docs_dir = os.path.abspath(mkdocs_config["docs_dir"])
+    return Settings(
+        root=root,
+        docs_dir=docs_dir,
+        audiences=tuple(a.id for a in options.audiences),
+        bibliography_path=os.path.join(docs_dir, options.bibliography),
+        readability_audience=options.readability.audience,
+        max_grade=float(options.readability.max_grade),
+        abbreviations_path=os.path.join(docs_dir, options.abbreviations),
+        glossary_path=os.path.join(docs_dir, options.glossary),
+        cache_dir=os.path.join(root, options.cache_dir) if options.cache_dir else default_cache_dir(root),
+    )
+
+
+def default_cache_dir(root: str) -> str:
+    """A cache folder of this checkout's own, in the user's cache folder."""
+    import hashlib
+
+    import platformdirs
+
+    checkout = hashlib.sha256(os.path.realpath(root).encode()).hexdigest()[:12]
+    return os.path.join(platformdirs.user_cache_dir("lems-site"), checkout)
+
+
+_AUDIENCE_ID = re.compile(r"[a-z][a-z0-9-]*")
+_HTTPS_URL = re.compile(r"https://[^\s\"'<>`]+")

@@ -1,0 +1,260 @@
+"""The LEMS site plugin: the only place that handles MkDocs events.
+
+Each event hands its work to a domain module (references, audiences, review, checks, html,
+diagrams) and keeps what later events need on this instance, for this build only. Where the
+order among plugins matters it is set with `event_priority`, never by the order in mkdocs.yml:
+citations become numbers before any other plugin reads the Markdown, and the policy is written
+after every other plugin has finished with the page.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+import os
+import re
+from dataclasses import dataclass, field
+
+from jinja2 import Environment
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from lems_site import audiences, review, vocabulary
+from lems_site.checks import Report, check_rendered_html, run_source_checks
+from lems_site.config import LemsConfig, Settings, settings_for
+from lems_site.html import csp, material_fixes
+from lems_site.problems import Problem
+from lems_site.references import bibliography, citations
+
+# Inline scripts of the theme and this plugin: every one is a template without variables, so
+# its hash is known before the first page is built (html/csp.py).
+INLINE_SCRIPT_TEMPLATES = (
+    "partials/lems/inline/audience-head.js",
+    "partials/lems/inline/material-base.js",
+    "partials/lems/inline/material-content.js",
+)
+
+
+@dataclass
+class PageState:
+    """What later events need to know about one page of this build."""
+
+    anchors: dict[str, str] = field(default_factory=dict)  # id -> audience of its section
+    audiences: list[str] = field(default_factory=list)  # versions the page has
+
+
+class LemsPlugin(BasePlugin[LemsConfig]):
+    """Checks the sources, renders citations and versions, and secures every page."""
+
+    supports_multiple_instances = False
+
+    def __init__(self):
+        self.settings: Settings | None = None
+        self.report: Report | None = None
+        self.formatted_references: dict[str, str] = {}
+        self.pages: dict[str, PageState] = {}
+        self.env: Environment | None = None
+        self.serving = False
+        self.allowed_scripts: frozenset[str] = frozenset()
+        self.today: _dt.date | None = None
+
+    # -----------------------------------------------------------------------------------------
+    # Driving the checks outside an MkDocs build (scripts/validate.py, build.py, new_page.py)
+
+    def check_sources(self, config: MkDocsConfig, *, today: _dt.date | None = None) -> Report:
+        """Run every source check once for this build; later calls return the same report."""
+        if self.report is None:
+            self.settings = self.settings or settings_for(self.config, config)
+            self.today = today or self.today
+            self.report = run_source_checks(self.settings, today=self.today)
+        return self.report
+
+    # -----------------------------------------------------------------------------------------
+    # MkDocs events
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # `mkdocs serve` injects its live-reload script inline, different on every reload, so
+        # no hash can allow it: for the local preview only, inline scripts are allowed outright.
+        self.serving = command == "serve"
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.settings = settings_for(self.config, config)
+        labels = {a.id: a.block_label for a in self.config.audiences}
+        config.markdown_extensions.append(audiences.AudienceExtension(labels=labels))
+        return config
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        # `mkdocs serve` rebuilds on every save: each rebuild checks the sources anew.
+        if self.serving:
+            self.report = None
+        self.pages = {}
+        self.env = None
+        report = self.check_sources(config)
+        for problem in report.problems:
+            (log.warning if problem.severity == "error" else log.info)(str(problem))
+        bib = report.bibliography
+        self.formatted_references = bibliography.format_entries(bib) if bib and bib.entries else {}
+
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        self.allowed_scripts = frozenset(
+            csp.script_hash(env.get_template(name).render()) for name in INLINE_SCRIPT_TEMPLATES
+        ) | self._mermaid2_loader_hashes(config)
+        return env
+
+    @event_priority(50)
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        # Before other plugins: they then see numbered citations, never `[@key]`.
+        report = self.report
+        rel = self._rel(page)
+        doc = report.documents.get(rel)
+        if doc is None:
+            # MkDocs publishes a page the source walk did not see (a symlinked folder, say):
+            # it must not escape the checks.
+            log.warning(f"{rel}:1: page was published without its source checks")
+            return markdown
+        found = report.citations.get(rel, [])
+        numbers = citations.number_keys(found, set(self.formatted_references))
+        body = "\n".join(text for _, text in doc.lines)
+        first_line = doc.body_start + (len(body) - len(body.lstrip("\n")))
+        markdown = citations.replace_in_markdown(markdown, first_line, doc, numbers)
+        if numbers:
+            cited_in: dict[str, set] = {}
+            for citation in found:
+                for key in citation.keys:
+                    cited_in.setdefault(key, set()).add(citation.audience)
+            markdown += PAGE_LIST_HEADING + citations.reference_list_html(
+                numbers, cited_in, self.formatted_references, report.bibliography, self.settings.audiences
+            ) + "\n"
+        if page.meta.get("bibliography") == "full":
+            markdown += FULL_LIST_HEADING + citations.full_list_html(report.bibliography, self.formatted_references)
+        return markdown
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        rel = self._rel(page)
+        for problem in check_rendered_html(html, rel, self.report.documents.get(rel)):
+            log.warning(str(problem))
+        anchors, present = audiences.anchors_in(html)
+        self.pages[page.file.src_uri] = PageState(anchors=anchors, audiences=present)
+        furniture = self._render("partials/lems/page-status.html", page=page, config=config)
+        if page.is_homepage:
+            furniture += self._render("partials/lems/audience-welcome.html", page=page, config=config)
+        # After the page's title, so that the title stays the first thing read.
+        match = re.search(r"</h1>", html)
+        if match:
+            return html[: match.end()] + furniture + html[match.end():]
+        return furniture + html
+
+    def on_page_context(self, context: dict, *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
+        context["lems"] = self._template_values(config, page)
+        return context
+
+    def on_template_context(self, context: dict, *, template_name: str, config: MkDocsConfig) -> dict:
+        context["lems"] = self._template_values(config, None)
+        return context
+
+    @event_priority(-100)
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        # Last: every other plugin (mermaid2 adds its loader here) has finished with the page.
+        state = self.pages.get(page.file.src_uri, PageState())
+        output = audiences.tag_toc(output, state.anchors)
+        return self._secure(material_fixes.fix(output), self._rel(page))
+
+    @event_priority(-100)
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        if csp.PLACEHOLDER not in output_content:
+            return output_content
+        return self._secure(material_fixes.fix(output_content), template_name)
+
+    # -----------------------------------------------------------------------------------------
+
+    def _secure(self, output: str, where: str) -> str:
+        policy = csp.policy(self.allowed_scripts, allow_any_inline=self.serving)
+        output = csp.apply(output, policy)
+        if not self.serving:
+            for start in csp.unexpected_scripts(output, self.allowed_scripts):
+                log.warning(f"{where}:1: the built page has an inline script the site does not emit: {start!r}")
+        if not csp.is_first_in_head(output):
+            log.warning(f"{where}:1: the Content-Security-Policy is not the first element of <head>")
+        return output
+
+    def _template_values(self, config: MkDocsConfig, page: Page | None) -> dict:
+        """Everything the templates read from the plugin: `lems.*` in every template."""
+        audience_list = [dict(a) for a in self.config.audiences]
+        values = {
+            "audiences": audience_list,
+            "vocabulary": vocabulary.template_vocabulary(),
+            "page": None,
+        }
+        if page is not None:
+            state = self.pages.get(page.file.src_uri, PageState())
+            present = state.audiences or [a["id"] for a in audience_list]
+            values["page"] = {
+                "anchors": state.anchors,
+                "schema": review.page_schema(
+                    title=page.title or "",
+                    url=page.canonical_url,
+                    meta=page.meta,
+                    audiences=[a for a in audience_list if a["id"] in present],
+                ),
+                "report_url": review.report_url(
+                    self.config.repository,
+                    title=page.title or "",
+                    page_url=page.canonical_url or page.url,
+                    source=page.file.src_uri,
+                ),
+            }
+        return values
+
+    def _render(self, template: str, *, page: Page, config: MkDocsConfig) -> str:
+        from mkdocs.utils import get_relative_url
+
+        # One environment for the whole build (MkDocs' own is made after pages are rendered).
+        if self.env is None:
+            self.env = config.theme.get_env()
+        return self.env.get_template(template).render(
+            page=page,
+            config=config,
+            lems=self._template_values(config, page),
+            review=review.status_values(page.meta),
+            base_url=get_relative_url(".", page.url).rstrip("/") + "/",
+        )
+
+    def _rel(self, page: Page) -> str:
+        return bibliography.relpath(page.file.abs_src_path, self.settings.root)
+
+    def _mermaid2_loader_hashes(self, config: MkDocsConfig) -> frozenset[str]:
+        """The loader mermaid2 writes into pages whose diagrams are drawn in the browser.
+
+        Asked of mermaid2 itself, with a stand-in page at every folder depth the site has, so
+        that the policy allows exactly the script it emits and nothing found in a page.
+        """
+        mermaid2 = config.plugins.get("mermaid2")
+        if mermaid2 is None:
+            return frozenset()
+        depths = {"", "a/", "a/b/", "a/b/c/", "a/b/c/d/"}
+        hashes = set()
+        for depth in depths:
+            stand_in = _StandIn(url=depth)
+            html = '<html><body><div class="mermaid">graph TD</div></body></html>'
+            out = mermaid2.on_post_page(html, config=config, page=stand_in)
+            hashes.update(csp.script_hash(body) for body in csp.inline_scripts(out))
+        return frozenset(hashes)
+
+
+@dataclass
+class _StandIn:
+    url: str
+    title: str = "stand-in"
+
+
+PAGE_LIST_HEADING = "\n\n## References {#references}\n\n"
+FULL_LIST_HEADING = "\n\n## Every reference {#every-reference}\n\n"
+
+# Under "mkdocs.": the only loggers whose warnings `--strict` counts.
+log = logging.getLogger("mkdocs.plugins.lems")
+
+__all__ = ["LemsPlugin", "PageState", "Problem", "PluginError", "os"]

@@ -1,0 +1,31 @@
+"""The site's shared words, defined once: templates, the audience script, the scaffold and the
+checks all read them from here (templates and JavaScript through the page context)."""
+
+from __future__ import annotations
+
+# Review statuses, in workflow order, with the label readers see.
+REVIEW_STATUSES = {
+    "submitted": "Submitted, awaiting review",
+    "under-review": "Under review",
+    "approved": "Approved",
+}
+DEFAULT_REVIEW_STATUS = "submitted"
+
+# schema.org audience types a version may declare (MedicalWebPage.audience).
+SCHEMA_AUDIENCES = ("Patient", "Clinician", "MedicalResearcher")
+
+# Where the reader's choice of version is kept in their browser (localStorage).
+STORAGE_KEY = "lems.audience"
+# The address parameter that links to one version: ?audience=professional
+QUERY_PARAMETER = "audience"
+# The Markdown block that holds one version: /// audience | patient
+BLOCK_NAME = "audience"
+
+
+def template_vocabulary() -> dict:
+    """The words above, as handed to every template (`lems.vocabulary`)."""
+    return {
+        "review_statuses": REVIEW_STATUSES,
+        "storage_key": STORAGE_KEY,
+        "query_parameter": QUERY_PARAMETER,
+    }
