@@ -20,10 +20,11 @@ def load_site(config_file: str, **overrides) -> MkDocsConfig | None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.config import load_config
 
+    config_file = os.path.abspath(config_file)
     with collect_warnings() as captured:
         try:
             with _in_folder_of(config_file):
-                return load_config(os.path.abspath(config_file), **overrides)
+                return load_config(config_file, **overrides)
         except BaseException as err:  # MkDocs raises Abort (a SystemExit) for a bad config
             reasons = captured or [str(err) or type(err).__name__]
             for reason in reasons:

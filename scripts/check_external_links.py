@@ -10,13 +10,14 @@ import argparse
 import os
 import sys
 
-import _paths
 import build
+
+ROOT = build.ROOT
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--site-dir", default=os.path.join(_paths.ROOT, "site"))
+    parser.add_argument("--site-dir", default=os.path.join(ROOT, "site"))
     args = parser.parse_args(argv)
     if not os.path.isfile(os.path.join(args.site_dir, "index.html")):
         print(f"{args.site_dir}: no built site; run `make build` first", file=sys.stderr)

@@ -17,7 +17,7 @@ import os
 import re
 import sys
 
-import _paths
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 TEMPLATE = """---
 title: {title_yaml}
@@ -57,7 +57,7 @@ def main(argv=None) -> int:
     parser.add_argument("--path", required=True, help="where under docs/, e.g. treatment/new-topic.md")
     parser.add_argument("--section", default=None, help="the nav section to add it to, e.g. Treatment (default: the end of the nav)")
     parser.add_argument("--description", default=None, help="one sentence for search results (default: from the title)")
-    parser.add_argument("--config", default=os.path.join(_paths.ROOT, "mkdocs.yml"))
+    parser.add_argument("--config", default=os.path.join(ROOT, "mkdocs.yml"))
     parser.add_argument("--today", type=_dt.date.fromisoformat, default=None)
     args = parser.parse_args(argv)
 

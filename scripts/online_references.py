@@ -30,9 +30,10 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 
-import _paths  # noqa: F401  (puts overrides/hooks on sys.path)
-from sitekit import bibliography, online
-from sitekit.problems import Problem, summary
+
+from lems_site import online
+from lems_site.references import bibliography
+from lems_site.problems import Problem, summary
 
 PUBMED_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
 CROSSREF_URL = "https://api.crossref.org"

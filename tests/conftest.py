@@ -1,4 +1,4 @@
-"""Shared test set-up: import paths, the built site, and a fixed "today"."""
+"""Shared test set-up: import paths of scripts and helpers, the built site, and a fixed "today"."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import sys
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path[:0] = [os.path.join(ROOT, "overrides", "hooks"), os.path.join(ROOT, "scripts"), os.path.join(ROOT, "tests")]
+# The plugin is installed (make setup); the scripts and test helpers are imported by path.
+sys.path[:0] = [os.path.join(ROOT, "scripts"), os.path.join(ROOT, "tests")]
 
 # Tests never depend on the real date: overdue reviews are checked against this day.
 TODAY = _dt.date(2026, 11, 22)

@@ -22,7 +22,8 @@ import pytest
 
 import online_references
 from conftest import ROOT, TODAY
-from sitekit import bibliography, online
+from lems_site import online
+from lems_site.references import bibliography
 
 REL = "docs/bibliography.yaml"
 SCRIPT = os.path.join(ROOT, "scripts", "online_references.py")

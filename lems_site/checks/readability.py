@@ -137,7 +137,7 @@ def check(scores: list[SectionScore], max_grade: float, audience: str) -> list[P
         Problem(
             s.path, s.line,
             f"{audience} section '{s.title}' reads at grade {s.grade} (limit {max_grade:g}, "
-            "extra.readability.max_grade in mkdocs.yml): use shorter sentences and everyday words",
+            "readability.max_grade of the lems plugin in mkdocs.yml): use shorter sentences and everyday words",
         )
         for s in scores if s.grade > max_grade
     ]

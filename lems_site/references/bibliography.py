@@ -25,7 +25,7 @@ KNOWN_FIELDS = {
     "id", "type", "title", "title-short", "author", "editor", "container-title",
     "container-title-short", "collection-title", "publisher", "publisher-place", "issued",
     "accessed", "volume", "issue", "page", "number", "edition", "genre", "medium", "note",
-    "abstract", "language", "PMID", "PMCID", "DOI", "URL", "ISBN", "ISSN", "unverified",
+    "abstract", "language", "PMID", "PMCID", "DOI", "URL", "ISBN", "ISSN", "unverified", "findings",
 }
 CSL_TYPES = {
     "article", "article-journal", "article-magazine", "article-newspaper", "book", "chapter",
@@ -33,6 +33,8 @@ CSL_TYPES = {
     "post", "post-weblog", "report", "review", "software", "speech", "thesis", "webpage",
 }
 IDENTIFIER_FIELDS = ("PMID", "PMCID", "DOI", "URL")
+# The site's own fields: shown beside the reference, never handed to the CSL processor.
+_SITE_FIELDS = ("unverified", "findings")
 KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 FORMATS = {
     "PMID": (re.compile(r"^[1-9][0-9]{0,8}$"), "digits only, e.g. 21328260"),
@@ -41,6 +43,8 @@ FORMATS = {
     "URL": (re.compile(r"^https://[^\s/$.?#][^\s]*$"), "an https:// address"),
 }
 EARLIEST_YEAR = 1800
+# Markup in a findings note: tags, Markdown links or emphasis, citations, addresses.
+_NOT_PLAIN = re.compile(r"<[A-Za-z!/?]|\]\(|\[@|(?<!\w)@\w|https?://|www\.|\*\*|`")
 
 
 @dataclass
@@ -242,6 +246,15 @@ def _check_entry(raw: dict, key: str, rel: str, where, today: _dt.date) -> list[
         if not pattern.match(value):
             problems.append(Problem(rel, where(name), f"'{key}': malformed {name} '{value}': expected {expected}"))
 
+    findings = raw.get("findings")
+    if not _text(findings):
+        problems.append(Problem(rel, where("id"), (
+            f"'{key}': missing 'findings': one or two sentences, in the site's own words, on what this"
+            " source found (shown in citation previews and the reference list)")))
+    elif _NOT_PLAIN.search(str(findings)):
+        problems.append(Problem(rel, where("findings"), (
+            f"'{key}': 'findings' must be plain text: no HTML, Markdown, citations or web addresses")))
+
     if "unverified" in raw and not _text(raw.get("unverified")):
         problems.append(Problem(rel, where("unverified"), f"'{key}': 'unverified' needs a reason, e.g. unverified: PMID not yet confirmed on PubMed"))
     return problems
@@ -277,7 +290,7 @@ def issued_year(issued) -> int | None:
 
 
 def _csl_item(entry: Entry) -> dict:
-    item = {k: v for k, v in entry.data.items() if k in KNOWN_FIELDS and k != "unverified"}
+    item = {k: v for k, v in entry.data.items() if k in KNOWN_FIELDS and k not in _SITE_FIELDS}
     issued = item.get("issued")
     if not (isinstance(issued, dict) and "date-parts" in issued):
         year = issued_year(issued)

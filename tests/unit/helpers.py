@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import textwrap
 
-from sitekit import document
-from sitekit.settings import Settings
+from lems_site import sources as document
+from lems_site.config import Settings
 
 
 def doc(text: str, rel: str = "docs/page.md"):
@@ -41,6 +41,7 @@ references:
   container-title: Neurology
   issued: {date-parts: [[1996]]}
   PMID: "8797464"
+  findings: A crossover trial of IVIG in nine people.
 """
 
 FRONT_MATTER = """---

@@ -2,8 +2,8 @@
 
 import markdown
 
-from sitekit.audience_block import AudienceExtension
-from sitekit.validate import _check_audiences
+from lems_site.audiences import AudienceExtension, check_blocks
+
 
 from helpers import doc, settings_for
 
@@ -34,8 +34,8 @@ def test_unknown_audience_is_left_as_text():
 def test_unknown_audience_is_reported_at_its_line(tmp_path):
     settings = settings_for(tmp_path, "references: []\n", {})
     d = doc("# T\n\n/// audience | patients\nText.\n///\n\n/// audience | professional\nText.\n///\n")
-    assert [str(p) for p in _check_audiences(d, settings)] == [
-        "docs/page.md:3: unknown audience 'patients': expected one of patient, professional (extra.audiences in mkdocs.yml)",
+    assert [str(p) for p in check_blocks(d, settings.audiences)] == [
+        "docs/page.md:3: unknown audience 'patients': expected one of patient, professional (audiences of the lems plugin in mkdocs.yml)",
         "docs/page.md:3: page has no '/// audience | patient' version: every topic is written for each audience",
     ]
 
@@ -53,7 +53,7 @@ def test_stray_closing_line_is_reported():
 
 
 def test_leftover_block_syntax_in_html_is_reported_at_its_source_line():
-    from sitekit.validate import check_rendered_html
+    from lems_site.checks import check_rendered_html
 
     source = doc("# T\n\n/// audience | patients\n\nText.\n\n///\n")
     html = render("/// audience | patients\n\nText.\n\n///\n")
@@ -64,6 +64,6 @@ def test_leftover_block_syntax_in_html_is_reported_at_its_source_line():
 
 
 def test_block_syntax_inside_code_is_fine():
-    from sitekit.validate import check_rendered_html
+    from lems_site.checks import check_rendered_html
 
     assert check_rendered_html("<pre><code>/// audience | patient\n///</code></pre><p>Use <code>///</code>.</p>", "docs/page.md") == []

@@ -4,7 +4,7 @@ import textwrap
 
 import pytest
 
-from sitekit import bibliography
+from lems_site.references import bibliography
 from conftest import TODAY
 
 REL = "docs/bibliography.yaml"
@@ -34,6 +34,7 @@ def entry(key, extra="", **fields):
     lines = [f"- id: {key}"] + ENTRY.strip("\n").split("\n")
     for name, value in fields.items():
         lines.append(f"  {name}: {value}")
+    lines.append("  findings: A randomised trial of nine people.")
     return "\n".join(lines) + ("\n" + extra if extra else "") + "\n"
 
 
@@ -54,23 +55,23 @@ def test_unparseable_json_names_its_line(tmp_path):
 
 
 def test_csl_json_is_accepted(tmp_path):
-    text = '[\n {"id": "a2000b", "type": "webpage", "title": "T", "author": [{"literal": "FDA"}],\n  "issued": {"date-parts": [[2000]]}, "URL": "https://example.org/"}\n]\n'
+    text = '[\n {"id": "a2000b", "type": "webpage", "title": "T", "author": [{"literal": "FDA"}],\n  "issued": {"date-parts": [[2000]]}, "URL": "https://example.org/", "findings": "F."}\n]\n'
     assert messages(load(tmp_path, text, name="bibliography.json")) == []
 
 
 def test_duplicate_id(tmp_path):
     bib = load(tmp_path, "references:\n" + entry("a2000b", PMID='"1"') + entry("a2000b", PMID='"2"'))
-    assert messages(bib) == [f"{REL}:10: duplicate id 'a2000b' (first defined at line 2): give each work one entry and one id"]
+    assert messages(bib) == [f"{REL}:11: duplicate id 'a2000b' (first defined at line 2): give each work one entry and one id"]
 
 
 def test_same_pmid_under_two_ids(tmp_path):
     bib = load(tmp_path, "references:\n" + entry("a2000b", PMID='"123"') + entry("c2001d", PMID='"123"'))
-    assert messages(bib) == [f"{REL}:17: PMID 123 of 'c2001d' is also the PMID of 'a2000b' (line 9): one work, one entry"]
+    assert messages(bib) == [f"{REL}:18: PMID 123 of 'c2001d' is also the PMID of 'a2000b' (line 9): one work, one entry"]
 
 
 def test_same_doi_under_two_ids_ignores_case(tmp_path):
     bib = load(tmp_path, "references:\n" + entry("a2000b", DOI="10.1000/ABC") + entry("c2001d", DOI="10.1000/abc"))
-    assert messages(bib) == [f"{REL}:17: DOI 10.1000/abc of 'c2001d' is also the DOI of 'a2000b' (line 9): one work, one entry"]
+    assert messages(bib) == [f"{REL}:18: DOI 10.1000/abc of 'c2001d' is also the DOI of 'a2000b' (line 9): one work, one entry"]
 
 
 @pytest.mark.parametrize(
@@ -95,11 +96,27 @@ def test_missing_required_fields(tmp_path):
         f"{REL}:2: 'a2000b': missing required field 'issued' with a year, e.g. issued: {{date-parts: [[2011]]}}",
         f"{REL}:2: 'a2000b': missing required field 'container-title' (the journal) for an article-journal",
         f"{REL}:2: 'a2000b': needs at least one of PMID, PMCID, DOI or URL",
+        f"{REL}:2: 'a2000b': missing 'findings': one or two sentences, in the site's own words, on what this"
+        " source found (shown in citation previews and the reference list)",
     ]
 
 
+def test_findings_must_be_plain_text(tmp_path):
+    bib = load(tmp_path, "references:\n" + entry("a2000b", PMID='"1"').replace(
+        "findings: A randomised trial of nine people.", "findings: See <b>this</b> [@other]."))
+    assert messages(bib) == [
+        f"{REL}:10: 'a2000b': 'findings' must be plain text: no HTML, Markdown, citations or web addresses"
+    ]
+
+
+def test_a_comparison_sign_in_findings_is_plain_text(tmp_path):
+    bib = load(tmp_path, "references:\n" + entry("a2000b", PMID='"1"').replace(
+        "findings: A randomised trial of nine people.", "findings: Better on placebo (P<0.001)."))
+    assert messages(bib) == []
+
+
 def test_missing_type(tmp_path):
-    bib = load(tmp_path, "references:\n- id: a2000b\n  title: T\n  author: [{literal: FDA}]\n  issued: 2000\n  URL: https://example.org/\n")
+    bib = load(tmp_path, "references:\n- id: a2000b\n  title: T\n  author: [{literal: FDA}]\n  issued: 2000\n  URL: https://example.org/\n  findings: F.\n")
     assert messages(bib) == [f"{REL}:2: 'a2000b': missing required field 'type' (e.g. article-journal, webpage)"]
 
 

@@ -1,7 +1,7 @@
 """Citation syntax: finding, checking and rendering `[@key]`."""
 
-from sitekit import citations
-from sitekit.bibliography import Bibliography, Entry
+from lems_site.references import citations
+from lems_site.references.bibliography import Bibliography, Entry
 
 from helpers import doc
 
@@ -69,7 +69,7 @@ def test_markdown_to_html_of_citations():
 
 
 def test_reference_list_records_which_version_cites_each_entry():
-    from sitekit.bibliography import Bibliography, Entry
+    from lems_site.references.bibliography import Bibliography, Entry
 
     bib = Bibliography("b", {"a": Entry("a", {"PMID": "1"}, 1), "b": Entry("b", {}, 2)}, [])
     html = citations.reference_list_html({"a": 1, "b": 2}, {"a": {"patient", "professional"}, "b": {"professional"}}, {"a": "A.", "b": "B."}, bib, ("patient", "professional"))

@@ -1,6 +1,6 @@
 """Mermaid diagrams need accTitle, accDescr and a text alternative beside them."""
 
-from sitekit import diagrams
+from lems_site.diagrams import checks as diagrams
 
 from helpers import doc
 

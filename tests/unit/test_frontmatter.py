@@ -2,7 +2,7 @@
 
 import datetime as _dt
 
-from sitekit import frontmatter
+from lems_site import review as frontmatter
 
 from conftest import TODAY
 from helpers import doc

@@ -1,6 +1,6 @@
 """Readability: the Flesch-Kincaid grade of every patient section, against the limit."""
 
-from sitekit import readability
+from lems_site.checks import readability
 
 from helpers import doc
 

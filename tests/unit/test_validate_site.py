@@ -1,6 +1,6 @@
 """Site-level rules that need the whole tree: entries cited nowhere; all problems in one run."""
 
-from sitekit.validate import validate_site
+from lems_site.checks import run_source_checks
 
 from conftest import TODAY
 from helpers import FRONT_MATTER, GOOD_ENTRY, settings_for
@@ -8,18 +8,18 @@ from helpers import FRONT_MATTER, GOOD_ENTRY, settings_for
 
 def test_entry_cited_nowhere(tmp_path):
     settings = settings_for(tmp_path, GOOD_ENTRY, {"index.md": FRONT_MATTER + "\n# Home\n"})
-    assert [str(p) for p in validate_site(settings, TODAY).problems] == [
+    assert [str(p) for p in run_source_checks(settings, today=TODAY).problems] == [
         "docs/bibliography.yaml:2: entry 'bain1996effects' is cited nowhere: cite it from a page or remove it"
     ]
 
 
 def test_includes_folder_is_not_a_page(tmp_path):
     settings = settings_for(tmp_path, GOOD_ENTRY, {"index.md": FRONT_MATTER + "\nX [@bain1996effects].\n", "includes/abbreviations.md": "*[X]: y\n"})
-    assert validate_site(settings, TODAY).problems == []
+    assert run_source_checks(settings, today=TODAY).problems == []
 
 
 def test_abbreviations_must_be_glossary_terms_with_the_same_expansion(tmp_path):
-    from sitekit import glossary
+    from lems_site.checks import glossary
     from helpers import doc
 
     abbreviations = tmp_path / "abbreviations.md"
@@ -33,7 +33,7 @@ def test_abbreviations_must_be_glossary_terms_with_the_same_expansion(tmp_path):
 
 
 def test_section_headings_need_unique_explicit_ids():
-    from sitekit import headings
+    from lems_site.checks import headings
     from helpers import doc
 
     page = doc("# Title\n\n## Dosing {#ivig-dosing}\n\n## How it is given\n\n```\n## not a heading\n```\n\n### Again {#ivig-dosing}\n", rel="docs/treatment/ivig.md")
