@@ -96,6 +96,11 @@ class Settings:
     glossary_path: str = ""
     cache_dir: str = ""
 
+    @property
+    def docs_dir_rel(self) -> str:
+        """The docs folder as messages name it, relative to the repository root."""
+        return os.path.relpath(self.docs_dir, self.root).replace(os.sep, "/")
+
 
 def settings_for(options: LemsConfig, mkdocs_config) -> Settings:
     """Settings from the validated plugin options and the loaded MkDocs config."""

@@ -24,7 +24,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from lems_site import audiences, review, vocabulary
-from lems_site.checks import Report, check_rendered_html, run_source_checks
+from lems_site.checks import Report, check_rendered_html, links, run_source_checks
 from lems_site.config import LemsConfig, Settings, settings_for
 from lems_site.html import csp, material_fixes
 from lems_site.problems import Problem
@@ -61,6 +61,7 @@ class LemsPlugin(BasePlugin[LemsConfig]):
         self.serving = False
         self.allowed_scripts: frozenset[str] = frozenset()
         self.today: _dt.date | None = None
+        self.site_pages = links.SitePages()
 
     # -----------------------------------------------------------------------------------------
     # Driving the checks outside an MkDocs build (scripts/validate.py, build.py, new_page.py)
@@ -99,7 +100,20 @@ class LemsPlugin(BasePlugin[LemsConfig]):
         bib = report.bibliography
         self.formatted_references = bibliography.format_entries(bib) if bib and bib.entries else {}
 
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        self.site_pages = links.SitePages(
+            by_src={f.src_uri: f.url for f in files if f.is_documentation_page()},
+            other_files={f.src_uri for f in files if not f.is_documentation_page()},
+        )
+        return files
+
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        # Every page's content is rendered by now: each link can be checked against its target.
+        for file in files.documentation_pages():
+            doc = self.report.documents.get(self._rel(file.page)) if file.page else None
+            if doc is not None:
+                for problem in links.source_links(doc, file.src_uri, self.site_pages, page_url=file.url):
+                    log.warning(str(problem))
         self.allowed_scripts = frozenset(
             csp.script_hash(env.get_template(name).render()) for name in INLINE_SCRIPT_TEMPLATES
         ) | self._mermaid2_loader_hashes(config)
@@ -137,6 +151,7 @@ class LemsPlugin(BasePlugin[LemsConfig]):
         rel = self._rel(page)
         for problem in check_rendered_html(html, rel, self.report.documents.get(rel)):
             log.warning(str(problem))
+        self.site_pages.ids[page.file.src_uri] = links.ids_in(html)
         anchors, present = audiences.anchors_in(html)
         self.pages[page.file.src_uri] = PageState(anchors=anchors, audiences=present)
         furniture = self._render("partials/lems/page-status.html", page=page, config=config)
@@ -168,6 +183,20 @@ class LemsPlugin(BasePlugin[LemsConfig]):
         if csp.PLACEHOLDER not in output_content:
             return output_content
         return self._secure(material_fixes.fix(output_content), template_name)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        # What the source pass cannot see: links the theme and snippets write, in every file.
+        by_dest = {}
+        for src, url in self.site_pages.by_src.items():
+            by_dest[(url.rstrip("/") + "/index.html").lstrip("/") if not url.endswith(".html") else url] = src
+        from urllib.parse import urlsplit
+
+        site_path = urlsplit(config.site_url or "/").path or "/"
+        site_path = site_path if site_path.endswith("/") else site_path + "/"
+        for built, link, reason in links.output_links(config.site_dir, site_path=site_path):
+            src = by_dest.get(built)
+            where = f"{self.settings.docs_dir_rel}/{src}" if src else built
+            log.warning(f"{where}:1: link '{link}' in the built page: {reason}")
 
     # -----------------------------------------------------------------------------------------
 

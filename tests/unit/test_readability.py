@@ -39,7 +39,7 @@ def test_sections_over_the_limit_fail_with_their_line():
     scores = readability.score(doc(PAGE), "patient")
     problems = readability.check(scores, 8, "patient")
     assert [str(p) for p in problems] == [
-        f"docs/page.md:9: patient section 'Hard' reads at grade {scores[1].grade} (limit 8, extra.readability.max_grade in mkdocs.yml): use shorter sentences and everyday words"
+        f"docs/page.md:9: patient section 'Hard' reads at grade {scores[1].grade} (limit 8, readability.max_grade of the lems plugin in mkdocs.yml): use shorter sentences and everyday words"
     ]
 
 

@@ -1,0 +1,183 @@
+"""Links and anchors, in the site's own format: `path:line: link '…': …`.
+
+Two passes, both in the build's own process:
+- from the source: every Markdown link, reference definition and raw-HTML `href`/`src` of
+  a page, with its source line, checked against the pages and the ids they render;
+- from the output: every local `href`/`src` of every built HTML file (theme and snippets
+  included), so nothing the reader can follow is missed, whatever the page's size.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import posixpath
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import unquote, urlsplit
+
+from lems_site.problems import Problem
+from lems_site.sources import Document
+
+
+@dataclass
+class SitePages:
+    """What the link check knows of the site: each page's source, address and ids."""
+
+    by_src: dict[str, str] = field(default_factory=dict)  # src_uri -> url
+    ids: dict[str, set[str]] = field(default_factory=dict)  # src_uri -> ids in its content
+    other_files: set[str] = field(default_factory=set)  # src_uris of non-page files (images ...)
+
+    def src_for_url(self, url: str) -> str | None:
+        """The page published at `url` (site-relative, directory form or .html)."""
+        wanted = url.lstrip("/")
+        for src, page_url in self.by_src.items():
+            if page_url == wanted or page_url.rstrip("/") == wanted.rstrip("/") or page_url + "index.html" == wanted:
+                return src
+        return None
+
+
+def source_links(doc: Document, src_uri: str, site: SitePages, *, page_url: str) -> list[Problem]:
+    """Every broken link or anchor written in one page's source, at its source line."""
+    problems = []
+    for line, target, kind in _targets(doc):
+        message = _check_target(target, kind, src_uri, page_url, site)
+        if message:
+            problems.append(Problem(doc.rel, line, f"link '{target}': {message}"))
+    return problems
+
+
+def output_links(site_dir: str, *, site_path: str = "/") -> list[tuple[str, str, str]]:
+    """(built file, link, what is wrong) for every broken local link in the built site.
+
+    `site_path` is where the site is served (the path of `site_url`): the 404 page, shown at
+    any address, links from there.
+    """
+    parsed: dict[str, _PageParser] = {}
+    for folder, _subfolders, files in os.walk(site_dir):
+        for name in files:
+            if name.endswith(".html"):
+                path = os.path.join(folder, name)
+                with open(path, encoding="utf-8", errors="replace") as handle:
+                    parser = _PageParser()
+                    parser.feed(handle.read())
+                parsed[os.path.relpath(path, site_dir).replace(os.sep, "/")] = parser
+    broken = []
+    for rel, parser in sorted(parsed.items()):
+        base = posixpath.dirname(rel)
+        for link in sorted(parser.links):
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc or link.startswith(("#__", "javascript:")):
+                continue
+            path = unquote(parts.path)
+            if path.startswith("/"):
+                if not path.startswith(site_path):
+                    broken.append((rel, link, f"an absolute address outside the site's path {site_path}"))
+                    continue
+                path, base_here = path[len(site_path):] or ".", ""
+            else:
+                base_here = base
+            target = rel if not path else posixpath.normpath(posixpath.join(base_here, path))
+            if target.startswith("../") or target == "..":
+                broken.append((rel, link, "points outside the site"))
+                continue
+            full = os.path.join(site_dir, target)
+            if os.path.isdir(full):
+                target = posixpath.join(target, "index.html")
+                full = os.path.join(site_dir, target)
+            if not os.path.isfile(full):
+                broken.append((rel, link, "no such file in the built site"))
+                continue
+            fragment = unquote(parts.fragment)
+            if fragment and target.endswith(".html") and fragment not in parsed[target].ids:
+                broken.append((rel, link, f"no element with id '{fragment}' on {target}"))
+    return broken
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _targets(doc: Document):
+    """(line, target, 'markdown' | 'html') for each link written in the page, outside code."""
+    for number, text in doc.lines:
+        if doc.is_code(number):
+            continue
+        masked = _INLINE_CODE.sub(lambda m: " " * len(m.group(0)), text)
+        for match in _MD_LINK.finditer(masked):
+            yield number, match.group("target"), "markdown"
+        match = _REF_DEFINITION.match(masked)
+        if match:
+            yield number, match.group("target"), "markdown"
+        for match in _HTML_LINK.finditer(masked):
+            yield number, match.group("dq") if match.group("dq") is not None else match.group("sq"), "html"
+
+
+def _check_target(target: str, kind: str, src_uri: str, page_url: str, site: SitePages) -> str | None:
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.strip():
+        return None
+    if parts.path.startswith("/"):
+        return "an absolute path breaks when the site is served under its own path: write a relative link"
+    path, fragment = unquote(parts.path), unquote(parts.fragment)
+    if kind == "markdown" and (path.endswith(".md") or not path):
+        dest = src_uri if not path else posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), path))
+        if dest not in site.by_src:
+            near = difflib.get_close_matches(dest, list(site.by_src), n=1, cutoff=0.6)
+            hint = f" (did you mean '{posixpath.relpath(near[0], posixpath.dirname(src_uri) or '.')}'?)" if near else ""
+            return f"no such page{hint}"
+    elif kind == "markdown":
+        dest_file = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), path))
+        if dest_file in site.other_files:
+            return None
+        return "no such file under docs/ (link to the page's .md file, or to a file that exists)"
+    else:
+        # Raw HTML is not rewritten by MkDocs: its address is relative to the built page.
+        if not path:
+            dest = src_uri
+        else:
+            url = posixpath.normpath(posixpath.join(page_url or ".", path))
+            if url == ".":
+                url = ""
+            dest = site.src_for_url(url + ("/" if path.endswith("/") and url else ""))
+            if dest is None:
+                asset = url
+                if asset in site.other_files:
+                    return None
+                return "no page or file at that address (raw HTML links are relative to the built page's address)"
+    if fragment and fragment not in site.ids.get(dest, set()):
+        near = difflib.get_close_matches(fragment, sorted(site.ids.get(dest, set())), n=1, cutoff=0.6)
+        hint = f" (did you mean '#{near[0]}'?)" if near else ""
+        return f"no section '#{fragment}' on docs/{dest}{hint}"
+    return None
+
+
+class _PageParser(HTMLParser):
+    LINK_ATTRS = {"href", "src"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.links: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name == "id" or (name == "name" and tag == "a"):
+                self.ids.add(value)
+            elif name in self.LINK_ATTRS and tag != "base":
+                self.links.add(value)
+
+
+def ids_in(html: str) -> set[str]:
+    """Every id (and named anchor) in a page's rendered content."""
+    parser = _PageParser()
+    parser.feed(html)
+    return parser.ids
+
+
+_INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
+_MD_LINK = re.compile(r"\]\(\s*<?(?P<target>[^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
+_REF_DEFINITION = re.compile(r"^\s{0,3}\[[^\]^]+\]:\s*<?(?P<target>\S+?)>?(?:\s|$)")
+_HTML_LINK = re.compile(r"<[a-zA-Z][^>]*?\s(?:href|src)\s*=\s*(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)')")
