@@ -43,6 +43,8 @@ FORMATS = {
     "URL": (re.compile(r"^https://[^\s/$.?#][^\s]*$"), "an https:// address"),
 }
 EARLIEST_YEAR = 1800
+# Types that may have no date of their own; they then carry the date they were read.
+UNDATED_TYPES = {"webpage", "document", "post", "post-weblog"}
 # Markup in a findings note: tags, Markdown links or emphasis, citations, addresses.
 _NOT_PLAIN = re.compile(r"<[A-Za-z!/?]|\]\(|\[@|(?<!\w)@\w|https?://|www\.|\*\*|`")
 
@@ -229,7 +231,14 @@ def _check_entry(raw: dict, key: str, rel: str, where, today: _dt.date) -> list[
         problems.append(Problem(rel, where("author"), f"'{key}': each author needs 'family' (a person) or 'literal' (an organisation)"))
 
     year = issued_year(raw.get("issued"))
-    if "issued" not in raw or year is None:
+    accessed = issued_year(raw.get("accessed"))
+    if "issued" not in raw and entry_type in UNDATED_TYPES and accessed is not None:
+        # A web page or label copy with no date of its own: the reader sees when it was read
+        # ("Accessed ..."), never a publication year nobody saw.
+        year = None
+        if not EARLIEST_YEAR <= accessed <= today.year:
+            problems.append(Problem(rel, where("accessed"), f"'{key}': implausible year {accessed} in 'accessed'"))
+    elif "issued" not in raw or year is None:
         problems.append(Problem(rel, where("issued") if "issued" in raw else where("id"), f"'{key}': missing required field 'issued' with a year, e.g. issued: {{date-parts: [[2011]]}}"))
     elif not EARLIEST_YEAR <= year <= today.year:
         problems.append(Problem(rel, where("issued"), f"'{key}': implausible year {year} in 'issued': expected {EARLIEST_YEAR} to {today.year}"))
@@ -291,10 +300,13 @@ def issued_year(issued) -> int | None:
 
 def _csl_item(entry: Entry) -> dict:
     item = {k: v for k, v in entry.data.items() if k in KNOWN_FIELDS and k not in _SITE_FIELDS}
-    issued = item.get("issued")
-    if not (isinstance(issued, dict) and "date-parts" in issued):
-        year = issued_year(issued)
-        item["issued"] = {"date-parts": [[year]]} if year else {}
+    for name in ("issued", "accessed"):
+        value = item.get(name)
+        if value is not None and not (isinstance(value, dict) and "date-parts" in value):
+            year = issued_year(value)
+            item[name] = {"date-parts": [[year]]} if year else {}
+    if not item.get("issued"):
+        item.pop("issued", None)
     for name in ("PMID", "PMCID", "DOI", "URL", "volume", "issue", "page"):
         if name in item:
             item[name] = str(item[name])
