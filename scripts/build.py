@@ -3,10 +3,9 @@
 
 1. Source checks (scripts/validate.py): bibliography, citations, front matter, diagrams,
    audiences, readability. Every problem as `path:line: message`, then a count.
-2. `mkdocs build --strict` into site/ (broken links and anchors fail it; so does any problem
-   the hooks find in the rendered HTML).
-3. linkchecker over the built site served on 127.0.0.1, anchors included.
-4. The readability report of every patient section.
+2. `mkdocs build --strict` into site/: the lems plugin also checks every link and anchor (in
+   the source, with its line, and in every built file), the rendered HTML and the policy.
+3. The readability report of every patient section.
 With --online, every PMID and DOI is also compared with PubMed and Crossref.
 Exits non-zero at the first step that fails; never changes the author's files.
 """
@@ -16,11 +15,9 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 import os
-import subprocess
 import sys
 import time
 
-import sitehttp
 import validate as source_checks
 
 from lems_site.driver import in_folder_of, lems_plugin, load_site
@@ -36,7 +33,6 @@ def main(argv=None) -> int:
     parser.add_argument("--online", action="store_true", help="also check every PMID and DOI against PubMed and Crossref")
     parser.add_argument("--fail-overdue", action="store_true", help="fail when a page's review is overdue (the scheduled job)")
     parser.add_argument("--today", type=_dt.date.fromisoformat, default=None)
-    parser.add_argument("--no-linkcheck", action="store_true", help="skip linkchecker (quick local previews only)")
     args = parser.parse_args(argv)
 
     started = time.monotonic()
@@ -46,7 +42,7 @@ def main(argv=None) -> int:
         return 2
     plugin = lems_plugin(config)
 
-    print("== 1/4 Source checks")
+    print("== 1/3 Source checks")
     report = plugin.check_sources(config, today=args.today)
     if source_checks.print_problems(report, args.fail_overdue):
         return 1
@@ -58,17 +54,12 @@ def main(argv=None) -> int:
         if online_references.main(["--config", args.config]):
             return 1
 
-    print("== 2/4 mkdocs build --strict")
+    print("== 2/3 mkdocs build --strict (links and anchors included)")
     if mkdocs_build(config):
         print("mkdocs build failed: fix the problems above", file=sys.stderr)
         return 1
 
-    if not args.no_linkcheck:
-        print("== 3/4 Links and anchors (linkchecker on 127.0.0.1)")
-        if linkcheck(site_dir):
-            return 1
-
-    print("== 4/4 Readability")
+    print("== 3/3 Readability")
     source_checks.print_readability(report.readability, plugin.settings.max_grade)
     print(f"Built {site_dir} in {time.monotonic() - started:.1f} s")
     return 0
@@ -104,29 +95,6 @@ def mkdocs_build(config) -> int:
     for message in messages:
         print(message)
     return failed or bool(messages)
-
-
-# linkchecker, run as root (as in CI), switches to the user `nobody` before it loads its
-# plugins; in a private checkout `nobody` cannot read them, and the anchor check is then
-# silently skipped. It only reads our own site on 127.0.0.1, so it keeps the caller's user.
-_LINKCHECKER = (
-    "import sys; import linkcheck.command.linkchecker as cli; "
-    "cli.drop_privileges = lambda: None; sys.argv[0] = 'linkchecker'; sys.exit(cli.linkchecker())"
-)
-
-
-def linkcheck(site_dir: str, config_name: str = "linkcheckerrc") -> int:
-    config = os.path.join(ROOT, "scripts", config_name)
-    with sitehttp.serve(site_dir) as base_url:
-        result = subprocess.run([sys.executable, "-c", _LINKCHECKER, "--config", config, "--no-status", base_url], capture_output=True, text=True)
-    if result.returncode:
-        print(result.stdout[-20000:])
-        print(result.stderr[-5000:], file=sys.stderr)
-        print("linkchecker found broken links or anchors (above)", file=sys.stderr)
-        return 1
-    summary = [line for line in result.stdout.splitlines() if "links in" in line or "found" in line]
-    print("\n".join(summary[-2:]) or "no broken links")
-    return 0
 
 
 if __name__ == "__main__":

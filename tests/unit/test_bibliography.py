@@ -152,21 +152,46 @@ def test_formatting_uses_the_ama_style_and_links_out(tmp_path):
     assert "<strong>Unverified:</strong> PMID seen only on a mirror" in html
 
 
-def test_the_real_bibliography_only_has_identifiers_research_marks_seen(root):
-    """Every PMID, PMCID and DOI must appear with field_confidence 'seen' in research.yaml."""
+def _research_identifiers(root):
+    """(field, value) -> how each identifier was seen, from both research files."""
     import os
+
     import yaml
 
-    research_path = os.path.join(root, "..", "shared", "references", "research.yaml")
-    research = yaml.safe_load(open(research_path, encoding="utf-8"))
-    seen = set()
-    for item in research:
-        confidence = item.get("field_confidence") or {}
-        for name in ("PMID", "PMCID", "DOI"):
-            value = str(item.get(name) or "").strip()
-            if value and (confidence.get(name) == "seen" or confidence.get("all") == "seen"):
-                seen.add((name, value.lower()))
+    seen = {}
+    for name in ("research.yaml", "research-safety.yaml"):
+        path = os.path.join(root, "..", "shared", "references", name)
+        for item in yaml.safe_load(open(path, encoding="utf-8")):
+            confidence = item.get("field_confidence") or {}
+            for field in ("PMID", "PMCID", "DOI"):
+                value = str(item.get(field) or "").strip()
+                how = str(confidence.get(field) or confidence.get("all") or "")
+                if value and how.startswith("seen"):
+                    seen.setdefault((field, value.lower()), how)
+    return seen
+
+
+def test_the_real_bibliography_only_has_identifiers_research_marks_seen(root):
+    """Every PMID, PMCID and DOI must be marked seen (a qualifier counts) in a research file."""
+    import os
+
+    seen = _research_identifiers(root)
     bib = bibliography.load(os.path.join(root, "docs", "bibliography.yaml"), REL, TODAY)
     shown = {(name, str(e.data[name]).strip().lower()) for e in bib.entries.values() for name in ("PMID", "PMCID", "DOI") if e.data.get(name)}
     assert shown, "the bibliography shows no identifier at all"
-    assert shown - seen == set()
+    assert shown - set(seen) == set()
+
+
+def test_an_identifier_seen_only_on_a_mirror_is_marked_unverified_for_readers(root):
+    """CONTENT.md rule 3: seen on a third-party copy or mirror -> the entry says to confirm it."""
+    import os
+
+    seen = _research_identifiers(root)
+    bib = bibliography.load(os.path.join(root, "docs", "bibliography.yaml"), REL, TODAY)
+    unmarked = []
+    for entry in bib.entries.values():
+        for name in ("PMID", "PMCID", "DOI"):
+            how = seen.get((name, str(entry.data.get(name) or "").strip().lower()))
+            if how and how != "seen" and not entry.unverified:
+                unmarked.append((entry.key, name, how))
+    assert unmarked == []
