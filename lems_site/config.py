@@ -61,6 +61,8 @@ class LemsConfig(base.Config):
     readability = c.SubConfig(ReadabilityConfig)
     diagrams = c.SubConfig(DiagramsConfig)
     repository = c.Type(str, default="")
+    # The page (and section) that explains review statuses; the status box links to it.
+    review_policy = c.Type(str, default="")
     # Empty: the user's cache folder (outside the repository, so no pull request can fill it).
     cache_dir = c.Type(str, default="")
 

@@ -62,6 +62,7 @@ class LemsPlugin(BasePlugin[LemsConfig]):
         self.allowed_scripts: frozenset[str] = frozenset()
         self.today: _dt.date | None = None
         self.site_pages = links.SitePages()
+        self.files: Files | None = None
 
     # -----------------------------------------------------------------------------------------
     # Driving the checks outside an MkDocs build (scripts/validate.py, build.py, new_page.py)
@@ -101,6 +102,7 @@ class LemsPlugin(BasePlugin[LemsConfig]):
         self.formatted_references = bibliography.format_entries(bib) if bib and bib.entries else {}
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        self.files = files
         self.site_pages = links.SitePages(
             by_src={f.src_uri: f.url for f in files if f.is_documentation_page()},
             other_files={f.src_uri for f in files if not f.is_documentation_page()},
@@ -186,9 +188,7 @@ class LemsPlugin(BasePlugin[LemsConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         # What the source pass cannot see: links the theme and snippets write, in every file.
-        by_dest = {}
-        for src, url in self.site_pages.by_src.items():
-            by_dest[(url.rstrip("/") + "/index.html").lstrip("/") if not url.endswith(".html") else url] = src
+        by_dest = {file.dest_uri: file.src_uri for file in self.files.documentation_pages()}
         from urllib.parse import urlsplit
 
         site_path = urlsplit(config.site_url or "/").path or "/"
@@ -248,9 +248,20 @@ class LemsPlugin(BasePlugin[LemsConfig]):
             page=page,
             config=config,
             lems=self._template_values(config, page),
-            review=review.status_values(page.meta),
+            review={**review.status_values(page.meta), "policy_url": self._policy_url(page)},
             base_url=get_relative_url(".", page.url).rstrip("/") + "/",
         )
+
+    def _policy_url(self, page: Page) -> str:
+        """The address, relative to `page`, of the page that explains review statuses."""
+        if not self.config.review_policy:
+            return ""
+        path, _, fragment = self.config.review_policy.partition("#")
+        target = self.files.get_file_from_path(path) if self.files else None
+        if target is None:
+            log.warning(f"mkdocs.yml:1: review_policy '{self.config.review_policy}' of the lems plugin is not a page")
+            return ""
+        return target.url_relative_to(page.file) + (f"#{fragment}" if fragment else "")
 
     def _rel(self, page: Page) -> str:
         return bibliography.relpath(page.file.abs_src_path, self.settings.root)
