@@ -12,41 +12,36 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
-import json
 import os
 import re
 import sys
 
+import yaml
+
+from lems_site.driver import lems_plugin, load_site
+from lems_site.vocabulary import BLOCK_NAME, DEFAULT_REVIEW_STATUS
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-TEMPLATE = """---
-title: {title_yaml}
-description: {description_yaml}
-review_status: submitted
-last_updated: {today}
-next_review: {next_review}
----
+FRONT_MATTER_KEYS = ("title", "description", "review_status", "last_updated", "next_review")
+BLOCK = """/// {block} | {audience}
 
-# {title}
+## {heading} {{#{slug}-{audience}}}
 
-/// audience | patient
-
-## In short {{#{slug}-in-short}}
-
-Write the version for patients and families here. Use short sentences and everyday words.
-Explain each medical word the first time you use it.
-
-///
-
-/// audience | professional
-
-## Summary {{#{slug}-summary}}
-
-Write the version for healthcare professionals here. Cite every clinical statement.
+{guidance}
 
 ///
 """
+# What the placeholder asks of each version; an audience added in mkdocs.yml gets the first.
+GUIDANCE = {
+    "professional": "Write the version for {version_name} here. Cite every clinical statement.",
+}
+DEFAULT_GUIDANCE = (
+    "Write the version for {version_name} here. Use short sentences and everyday words.\n"
+    "Explain each medical word the first time you use it."
+)
 
+TITLE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ,.'()?-]*")
 PATH_PATTERN = re.compile(r"^(?:[a-z0-9]+(?:-[a-z0-9]+)*/)*[a-z0-9]+(?:-[a-z0-9]+)*\.md$")
 FIRST_REVIEW_DAYS = 90
 
@@ -62,12 +57,18 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     config_path = os.path.abspath(args.config)
-    root = os.path.dirname(config_path)
-    docs_dir = os.path.join(root, "docs")
+    config = load_site(config_path)
+    if config is None:
+        return 2
+    plugin = lems_plugin(config)
+    docs_dir = config.docs_dir
     title = " ".join(args.title.split())
     errors = []
-    if not title or any(ch in title for ch in ":#\n[]{}"):
-        errors.append(f"--title: expected a plain title without : # [ ] {{ }}; got '{args.title}'")
+    # The title becomes a nav entry, a heading and a <title>: plain words only.
+    if not title or not TITLE_PATTERN.fullmatch(title):
+        errors.append(f"--title: expected plain words (letters, digits, spaces, - , . ' ( ) ?); got {args.title!r}")
+    if args.description is not None and (not args.description.strip() or set(args.description) & set('<>"&`\n')):
+        errors.append(f"--description: expected one plain sentence without < > \" & or backticks; got {args.description!r}")
     if not PATH_PATTERN.match(args.path):
         errors.append(f"--path: expected lower-case words joined by '-', ending in .md, e.g. treatment/new-topic.md; got '{args.path}'")
     target = os.path.join(docs_dir, args.path)
@@ -87,9 +88,9 @@ def main(argv=None) -> int:
 
     today = args.today or _dt.date.today()
     slug = os.path.splitext(os.path.basename(args.path))[0]
-    # JSON strings are valid YAML: quotes and colons in the text cannot break the front matter.
-    description = args.description or f"{title}: what it means for people with LEMS, for patients and families and for healthcare professionals."
-    page = TEMPLATE.format(title=title, title_yaml=json.dumps(title), description_yaml=json.dumps(description), today=today.isoformat(), next_review=(today + _dt.timedelta(days=FIRST_REVIEW_DAYS)).isoformat(), slug=slug)
+    versions = " and for ".join(a.version_name for a in plugin.config.audiences)
+    description = args.description or f"{title}: what it means for people with LEMS, for {versions}."
+    page = render_page(title, description, today, slug, plugin.config.audiences)
     os.makedirs(os.path.dirname(target), exist_ok=True)
     with open(target, "x", encoding="utf-8") as handle:
         handle.write(page)
@@ -97,6 +98,29 @@ def main(argv=None) -> int:
         handle.write(new_config)
     print(f"Wrote docs/{args.path} and added it to the nav. Next: `make serve`, write both versions, cite each section.")
     return 0
+
+
+def render_page(title: str, description: str, today: _dt.date, slug: str, audiences) -> str:
+    """The new page: front matter written by the YAML library, then one block per audience."""
+    front = {
+        "title": title,
+        "description": description,
+        "review_status": DEFAULT_REVIEW_STATUS,
+        "last_updated": today,
+        "next_review": today + _dt.timedelta(days=FIRST_REVIEW_DAYS),
+    }
+    blocks = "\n".join(
+        BLOCK.format(
+            block=BLOCK_NAME,
+            audience=a.id,
+            heading="Summary" if a.id in GUIDANCE else "In short",
+            slug=slug,
+            guidance=GUIDANCE.get(a.id, DEFAULT_GUIDANCE).format(version_name=a.version_name),
+        )
+        for a in audiences
+    )
+    dumped = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=1000)
+    return f"---\n{dumped}---\n\n# {title}\n\n{blocks}"
 
 
 def add_to_nav(config_text: str, title: str, path: str, section: str | None):

@@ -79,3 +79,28 @@ def test_bad_input_is_refused_and_changes_nothing(tmp_path):
     assert result.returncode == 2 and "docs/treatment/ivig.md:1: the page already exists" in result.stderr
     assert config.read_text() == before
     assert not (tmp_path / "docs" / "treatment" / "x.md").exists()
+
+
+def test_hostile_titles_and_descriptions_are_refused_before_anything_is_written(tmp_path):
+    config = copy_site(tmp_path)
+    before = config.read_text()
+    for args in (["--title", "Bad <script>alert(1)</script>"], ["--title", "A: b"], ["--title", "Ok", "--description", 'x" onload="y']):
+        result = run("scripts/new_page.py", *args, "--path", "living/x.md", "--config", str(config))
+        assert result.returncode == 2 and result.stderr.startswith(("--title:", "--description:")), result.stderr
+    assert config.read_text() == before
+    assert not (tmp_path / "docs" / "living" / "x.md").exists()
+
+
+def test_the_scaffold_writes_one_version_per_configured_audience(tmp_path):
+    config = copy_site(tmp_path)
+    text = config.read_text().replace(
+        "          schema_audience: Clinician\n",
+        "          schema_audience: Clinician\n        - id: carer\n          label: Carer\n"
+        "          block_label: For carers\n          version_name: carers\n          schema_audience: Patient\n", 1)
+    config.write_text(text)
+    result = run("scripts/new_page.py", "--title", "Respite", "--path", "living/respite.md", "--config", str(config), "--today", "2026-11-22")
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "docs" / "living" / "respite.md").read_text()
+    assert [line for line in page.splitlines() if line.startswith("/// audience")] == [
+        "/// audience | patient", "/// audience | professional", "/// audience | carer"]
+    assert "description: 'Respite: what it means for people with LEMS, for patients and families and for healthcare professionals and for carers.'" in page
