@@ -7,12 +7,11 @@ configuration is loaded and validated once and the report flows one way: from th
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sys
 
 from mkdocs.config.defaults import MkDocsConfig
-
-from lems_site.mkdocs_log import collect_warnings
 
 
 def load_site(config_file: str, **overrides) -> MkDocsConfig | None:
@@ -54,3 +53,25 @@ def _in_folder_of(config_file: str):
 
 
 in_folder_of = _in_folder_of
+
+
+@contextlib.contextmanager
+def collect_warnings():
+    """Yield a list that fills with the message of each WARNING or worse MkDocs logs."""
+    messages: list[str] = []
+
+    class _Collect(logging.Handler):
+        def emit(self, record):
+            if record.levelno >= logging.WARNING:
+                messages.append(record.getMessage())
+
+    mkdocs_log = logging.getLogger("mkdocs")
+    handler, propagate, level = _Collect(), mkdocs_log.propagate, mkdocs_log.level
+    mkdocs_log.addHandler(handler)
+    mkdocs_log.propagate = False
+    mkdocs_log.setLevel(logging.INFO)
+    try:
+        yield messages
+    finally:
+        mkdocs_log.removeHandler(handler)
+        mkdocs_log.propagate, mkdocs_log.level = propagate, level

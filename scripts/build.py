@@ -20,8 +20,7 @@ import time
 
 import validate as source_checks
 
-from lems_site.driver import in_folder_of, lems_plugin, load_site
-from lems_site.mkdocs_log import collect_warnings
+from lems_site.driver import collect_warnings, in_folder_of, lems_plugin, load_site
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
