@@ -111,18 +111,27 @@
     popup.style.maxHeight = "";
     var height = popup.offsetHeight;
     var width = popup.offsetWidth;
+    // Under the line first: what is under it has not been read yet. Else over the whole
+    // paragraph, so that the sentence being read stays in view; else over the line; else
+    // wherever there is more room, scrolling inside.
+    var block = owner.closest("p, li, td, th, dd, dt, blockquote, h1, h2, h3, h4, h5, h6") || owner;
+    var blockTop = block.getBoundingClientRect().top;
     var below = viewportHeight - MARGIN - (line.bottom + GAP);
+    var overBlock = blockTop - GAP - ceiling;
     var above = line.top - GAP - ceiling;
     var top;
-    if (height <= below || below >= above) {
+    if (height <= below) {
       top = line.bottom + GAP;
-      if (height > below) popup.style.maxHeight = Math.max(below, 48) + "px";
-    } else {
-      if (height > above) {
-        popup.style.maxHeight = Math.max(above, 48) + "px";
-        height = popup.offsetHeight;
-      }
+    } else if (height <= overBlock) {
+      top = blockTop - GAP - height;
+    } else if (height <= above) {
       top = line.top - GAP - height;
+    } else if (below >= above) {
+      popup.style.maxHeight = Math.max(below, 48) + "px";
+      top = line.bottom + GAP;
+    } else {
+      popup.style.maxHeight = Math.max(above, 48) + "px";
+      top = line.top - GAP - popup.offsetHeight;
     }
     var left = Math.min(Math.max(MARGIN, line.left - 16), viewportWidth - MARGIN - width);
     popup.style.top = Math.round(top) + "px";
