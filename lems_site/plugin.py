@@ -133,20 +133,30 @@ class LemsPlugin(BasePlugin[LemsConfig]):
             log.warning(f"{rel}:1: page was published without its source checks")
             return markdown
         found = report.citations.get(rel, [])
+        bib = report.bibliography
         numbers = citations.number_keys(found, set(self.formatted_references))
         body = "\n".join(text for _, text in doc.lines)
         first_line = doc.body_start + (len(body) - len(body.lstrip("\n")))
-        markdown = citations.replace_in_markdown(markdown, first_line, doc, numbers)
+        names = citations.author_names(bib) if bib else {}
+        markdown = citations.replace_in_markdown(
+            markdown, first_line=first_line, doc=doc, numbers=numbers, names=names
+        )
+        # The lists' markup is a template, rendered in the same environment as page furniture.
+        if self.env is None:
+            self.env = config.theme.get_env()
+        references = self.env.get_template("partials/lems/references.html")
         if numbers:
-            cited_in: dict[str, set] = {}
-            for citation in found:
-                for key in citation.keys:
-                    cited_in.setdefault(key, set()).add(citation.audience)
-            markdown += PAGE_LIST_HEADING + citations.reference_list_html(
-                numbers, cited_in, self.formatted_references, report.bibliography, self.settings.audiences
-            ) + "\n"
+            items = citations.page_list_items(
+                numbers=numbers,
+                cited_in=citations.cited_in(found),
+                formatted=self.formatted_references,
+                bib=bib,
+                audiences=self.settings.audiences,
+            )
+            markdown += PAGE_LIST_HEADING + references.render(items=items, full=False) + "\n"
         if page.meta.get("bibliography") == "full":
-            markdown += FULL_LIST_HEADING + citations.full_list_html(report.bibliography, self.formatted_references)
+            items = citations.full_list_items(bib=bib, formatted=self.formatted_references)
+            markdown += FULL_LIST_HEADING + references.render(items=items, full=True)
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:

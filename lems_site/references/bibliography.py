@@ -20,21 +20,22 @@ from lems_site.problems import Problem
 
 STYLE = "american-medical-association"
 
-# Fields an entry may carry: CSL variables this site uses, plus `unverified`.
+# Fields an entry may carry: CSL variables this site uses, plus `unverified` and `findings`
+# (one or two sentences: what the source found, shown in the reference list and the preview).
 KNOWN_FIELDS = {
     "id", "type", "title", "title-short", "author", "editor", "container-title",
     "container-title-short", "collection-title", "publisher", "publisher-place", "issued",
     "accessed", "volume", "issue", "page", "number", "edition", "genre", "medium", "note",
     "abstract", "language", "PMID", "PMCID", "DOI", "URL", "ISBN", "ISSN", "unverified", "findings",
 }
+# Fields of this site, not CSL variables: never handed to the CSL processor.
+SITE_FIELDS = {"unverified", "findings"}
 CSL_TYPES = {
     "article", "article-journal", "article-magazine", "article-newspaper", "book", "chapter",
     "dataset", "document", "entry-encyclopedia", "legislation", "legal_case", "paper-conference",
     "post", "post-weblog", "report", "review", "software", "speech", "thesis", "webpage",
 }
 IDENTIFIER_FIELDS = ("PMID", "PMCID", "DOI", "URL")
-# The site's own fields: shown beside the reference, never handed to the CSL processor.
-_SITE_FIELDS = ("unverified", "findings")
 KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 FORMATS = {
     "PMID": (re.compile(r"^[1-9][0-9]{0,8}$"), "digits only, e.g. 21328260"),
@@ -299,7 +300,7 @@ def issued_year(issued) -> int | None:
 
 
 def _csl_item(entry: Entry) -> dict:
-    item = {k: v for k, v in entry.data.items() if k in KNOWN_FIELDS and k not in _SITE_FIELDS}
+    item = {k: v for k, v in entry.data.items() if k in KNOWN_FIELDS and k not in SITE_FIELDS}
     for name in ("issued", "accessed"):
         value = item.get(name)
         if value is not None and not (isinstance(value, dict) and "date-parts" in value):
@@ -342,20 +343,25 @@ def format_entries(bib: Bibliography) -> dict[str, str]:
     return {key: re.sub(r"^\s*\d+\.\s*", "", text) for key, text in zip(keys, rendered)}
 
 
+def links(entry: Entry) -> list[tuple[str, str]]:
+    """(label, address) of the links out to PubMed, PMC and doi.org (or the source), as available."""
+    data = entry.data
+    found = []
+    if _text(data.get("PMID")):
+        found.append(("PubMed", f"https://pubmed.ncbi.nlm.nih.gov/{str(data['PMID']).strip()}/"))
+    if _text(data.get("PMCID")):
+        found.append(("PubMed Central", f"https://pmc.ncbi.nlm.nih.gov/articles/{str(data['PMCID']).strip()}/"))
+    if _text(data.get("DOI")):
+        found.append(("DOI", f"https://doi.org/{str(data['DOI']).strip()}"))
+    if _text(data.get("URL")) and not found:
+        found.append(("Source", str(data["URL"]).strip()))
+    return found
+
+
 def links_html(entry: Entry) -> str:
     """Links out to PubMed, PMC and doi.org (or the source address), as available."""
-    data = entry.data
-    links = []
-    if _text(data.get("PMID")):
-        links.append(("PubMed", f"https://pubmed.ncbi.nlm.nih.gov/{str(data['PMID']).strip()}/"))
-    if _text(data.get("PMCID")):
-        links.append(("PubMed Central", f"https://pmc.ncbi.nlm.nih.gov/articles/{str(data['PMCID']).strip()}/"))
-    if _text(data.get("DOI")):
-        links.append(("DOI", f"https://doi.org/{str(data['DOI']).strip()}"))
-    if _text(data.get("URL")) and not links:
-        links.append(("Source", str(data["URL"]).strip()))
     return " ".join(
-        f'<a class="lems-ref__link" href="{html.escape(url, quote=True)}">{label}</a>' for label, url in links
+        f'<a class="lems-ref__link" href="{html.escape(url, quote=True)}">{label}</a>' for label, url in links(entry)
     )
 
 

@@ -1,60 +1,334 @@
-"""Pandoc-style citations in Markdown: `[@key]` and `[@key1; @key2]`.
+r"""Pandoc citations in Markdown, found with their source lines and rendered in AMA style.
 
-Finding them (with source lines, outside code) serves both the checks and the rendering, so
-what the build validates is exactly what it renders.
+The forms (Pandoc's manual, "Citation syntax"), outside code:
+
+- ``[@key]``, ``[@a; @b]``: superscript numbers, ascending, runs of three or more as a range
+  (``1–3``, with an en dash), as AMA writes them.
+- Locators: ``[@key, p. 33]``, ``[@key, pp. 33-35]``, ``[@key, 33]`` (a bare number is a page),
+  ``[@key, table 2]``, ``[@key, fig. 1]``, ``[@key, chap. 3]``, ... (``LOCATOR_TERMS``): AMA's
+  page form in the superscript, ``3(p33)``, ``3(pp33-35)``, ``3(table 2)``; the preview and the
+  link's accessible name spell it out ("page 33").
+- Prefix and suffix: ``[see @key, p. 3]``, ``[@key, p. 3, and elsewhere]``: the text stays with
+  its number inside the superscript, as Pandoc prints it for a superscript style.
+- Author suppressed, ``[-@key]``: in a numbered style there is no author to suppress, so it is
+  the number alone, as ``[@key]``.
+- In-text, ``@key`` and ``@key [p. 33]``: the author as AMA names one in running text ("Bain",
+  "Bain and Motomura", "Bain et al") followed by the number.
+- ``@{key}``: the same key, braced.
+- ``\@``: a literal at sign.
+
+Anything else that reads as a citation is a problem with its ``path:line``: nothing a Pandoc
+user writes is published as literal syntax. E-mail addresses (``a@b.org``), addresses with an
+``@`` (``https://x.org/@me``), link destinations, HTML tags and code are not citations.
+
+One line scanner serves both the checks and the rendering, so what the build validates is
+exactly what it renders. Keys are validated against the bibliography's key pattern and every
+piece of text is escaped by markupsafe, never by hand.
 """
 
 from __future__ import annotations
 
-import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from lems_site.references.bibliography import Bibliography
-from lems_site.sources import Document
+from markupsafe import Markup
+
 from lems_site.problems import Problem
+from lems_site.references.bibliography import KEY_PATTERN, Bibliography, Entry, links
+from lems_site.sources import Document
 
-# Square brackets holding an `@` at the start of a word, not followed by `(` (a link).
-CANDIDATE = re.compile(r"(?<![!\\])\[(?P<inner>[^\[\]\n]*?(?:^|(?<=[\s;\[]))@[^\[\]\n]*)\](?!\()")
-KEY = r"[A-Za-z0-9][A-Za-z0-9_:.\-]*[A-Za-z0-9]|[A-Za-z0-9]"
-VALID = re.compile(rf"^\s*@(?:{KEY})(?:\s*;\s*@(?:{KEY}))*\s*$")
-ONE_KEY = re.compile(rf"@({KEY})")
+# Pandoc's key: a letter, digit or `_`, then word characters and internal punctuation. Wider
+# than the bibliography's KEY_PATTERN on purpose: a key Pandoc would read is found, then refused
+# with a message, rather than left in the page as text.
+PANDOC_KEY = r"[A-Za-z0-9_](?:[\w:.#$%&+?<>~/-]*\w)?"
+KEY_HINT = "expected letters, digits, '_' or '-', starting with a letter, as the bibliography's ids"
+LEGACY_MALFORMED = "expected [@key] or [@key1; @key2] (keys separated by ';', each starting with '@')"
+LITERAL_AT_HINT = "if it is not a citation, write \\@ for a literal @"
+
+# What is never a citation, masked (same length) before scanning.
 INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
+HTML_TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][^<>\n]*>|<https?://[^<>\s]*>|<[^<>\s@]+@[^<>\s]+>")
+LINK_DESTINATION = re.compile(r"(?<=\])\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)")
+REFERENCE_DEFINITION = re.compile(r"^\s{0,3}\[[^\]]+\]:\s+\S.*$")
+ESCAPED_AT = re.compile(r"\\@")
+
+# A bracketed group: an `@` at the start of a word (or after `-`), not a link `[..](..)`.
+BRACKET = re.compile(r"(?<![!\\\]])\[(?P<inner>[^\[\]\n]*)\](?![(\[])")
+AT_WORD = re.compile(r"(?:^|(?<=[\s;\-]))@(?=[\w{]|\s*(?:;|$))")
+PART = re.compile(
+    rf"^(?P<prefix>(?:.*?\s)?)(?P<suppress>-?)@(?:\{{(?P<braced>[^{{}}]*)\}}|(?P<key>{PANDOC_KEY}))(?P<rest>.*)$",
+    re.S,
+)
+# In-text `@key`: not after a word character (e-mail), `/`, `:`, `.`, `@`, `+` or `\`.
+IN_TEXT = re.compile(
+    rf"(?<![\w@.\\/:+])@(?:\{{(?P<braced>[^{{}}\s]*)\}}|(?P<key>{PANDOC_KEY}))"
+    r"(?:\s\[(?P<locator>[^\[\]@\n]*)\](?![(\[]))?"
+)
+LINK_TEXT = re.compile(r"(?<!\\)\[(?P<text>[^\[\]\n]*)\](?=\()")
+
+# CSL locator terms as Pandoc reads them: label -> the forms an author may write.
+LOCATOR_TERMS = {
+    "page": ("p", "p.", "pp", "pp.", "page", "pages"),
+    "table": ("table", "tables", "tab.", "tbl."),
+    "figure": ("fig", "fig.", "figs", "figs.", "figure", "figures"),
+    "chapter": ("chap", "chap.", "chaps", "chaps.", "ch.", "chapter", "chapters"),
+    "section": ("sec", "sec.", "secs", "secs.", "section", "sections", "§", "§§"),
+    "paragraph": ("para", "para.", "paras", "paras.", "paragraph", "paragraphs", "¶", "¶¶"),
+    "volume": ("vol", "vol.", "vols", "vols.", "volume", "volumes"),
+    "number": ("no.", "nos.", "number", "numbers"),
+    "line": ("l.", "ll.", "line", "lines"),
+    "note": ("n.", "nn.", "note", "notes"),
+    "part": ("pt.", "pts.", "part", "parts"),
+    "column": ("col.", "cols.", "column", "columns"),
+    "appendix": ("app.", "apps.", "appendix", "appendices"),
+    "supplement": ("suppl", "suppl.", "supplement"),
+}
+_TERM_OF = {form: label for label, forms in LOCATOR_TERMS.items() for form in forms}
+# AMA's abbreviations in a superscript locator (AMA Manual of Style, 11th ed., 3.6.1): no full
+# stops; "p" and "pp" run into the number, the others keep a space.
+AMA_SHORT = {
+    "page": ("p", "pp"),
+    "figure": ("fig", "figs"),
+    "chapter": ("chap", "chaps"),
+    "section": ("sec", "secs"),
+    "paragraph": ("para", "paras"),
+    "volume": ("vol", "vols"),
+    "number": ("no", "nos"),
+    "appendix": ("app", "apps"),
+    "supplement": ("suppl", "suppl"),
+    "column": ("col", "cols"),
+    "part": ("pt", "pts"),
+}
+_VALUE = r"(?:[A-Za-z]?\d+[A-Za-z]?|[ivxlcdm]+|[IVXLCDM]+)"
+_VALUES = rf"{_VALUE}(?:\s*[-–]\s*{_VALUE})?(?:\s*,\s*{_VALUE}(?:\s*[-–]\s*{_VALUE})?)*"
+_TERMS = "|".join(sorted((re.escape(f) for f in _TERM_OF), key=len, reverse=True))
+LOCATOR = re.compile(
+    rf"^\s*(?:(?P<term>{_TERMS})\s*(?P<value>{_VALUES})|(?P<bare>\d+(?:\s*[-–]\s*\d+)?))(?![\w])(?P<after>.*)$",
+    re.S | re.I,
+)
+BRACED_LOCATOR = re.compile(r"^\s*\{(?P<braced>[^{}]*)\}(?P<after>.*)$", re.S)
+
+
+@dataclass(frozen=True)
+class Locator:
+    """Where in the work: a CSL label ("page") and the value as written ("33-35")."""
+
+    label: str
+    value: str
+
+    @property
+    def plural(self) -> bool:
+        """Whether the value names more than one (a range or a list)."""
+        return bool(re.search(r"[-–,]", self.value))
+
+    @property
+    def ama(self) -> str:
+        """The superscript form: "p33", "pp33-35", "table 2"."""
+        value = re.sub(r"\s*[-–]\s*", "-", re.sub(r"\s*,\s*", ",", self.value))
+        short = AMA_SHORT.get(self.label)
+        if short is None:
+            return f"{self.label}{'s' if self.plural else ''} {value}"
+        word = short[1] if self.plural else short[0]
+        return f"{word}{value}" if self.label == "page" else f"{word} {value}"
+
+    @property
+    def spoken(self) -> str:
+        """The long form, for the preview and screen readers: "pages 33–35", "table 2"."""
+        value = re.sub(r"\s*[-–]\s*", "–", re.sub(r"\s*,\s*", ", ", self.value))
+        label = self.label
+        if self.plural:
+            label = {"appendix": "appendices", "supplement": "supplements"}.get(label, label + "s")
+        return f"{label} {value}"
+
+
+@dataclass(frozen=True)
+class Cite:
+    """One work inside a citation, with what the author wrote around its key."""
+
+    key: str
+    prefix: str = ""
+    locator: Locator | None = None
+    suffix: str = ""
+
+    @property
+    def plain(self) -> bool:
+        """Nothing but the key: such items may join a range."""
+        return not (self.prefix or self.locator or self.suffix)
 
 
 @dataclass(frozen=True)
 class Citation:
+    """A citation as written at one place in the source; `problem` when it cannot be rendered."""
+
     line: int
     text: str  # as written, brackets included
-    keys: tuple  # empty when malformed
-    audience: str | None
+    items: tuple[Cite, ...] = ()
+    audience: str | None = None
     problem: str | None = None
+    in_text: bool = False
+    start: int = 0  # columns in the source line
+    end: int = 0
+    unknown_hint: str = ""  # added to an unknown key's message
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The keys cited, in the order written (empty when the citation has a problem)."""
+        return tuple(item.key for item in self.items)
 
 
-def _mask_code(text: str) -> str:
-    return INLINE_CODE.sub(lambda m: " " * len(m.group(0)), text)
+@dataclass
+class _Line:
+    r"""What one source line holds: citations found, and where a literal `\@` stands."""
+
+    citations: list = field(default_factory=list)
+    escapes: list = field(default_factory=list)  # columns of `\@`
+
+
+# --------------------------------------------------------------------------------------------
+# Finding
+
+
+def _mask(text: str) -> str:
+    """Blank out what is never a citation, keeping every column where it was."""
+
+    def blank(match: re.Match) -> str:
+        return " " * len(match.group(0))
+
+    masked = INLINE_CODE.sub(blank, text)
+    masked = HTML_TAG.sub(blank, masked)
+    masked = LINK_DESTINATION.sub(blank, masked)
+    if REFERENCE_DEFINITION.match(masked):
+        return " " * len(masked)
+    return ESCAPED_AT.sub("  ", masked)
+
+
+def _parse_key(braced: str | None, key: str | None) -> tuple[str, str | None]:
+    """The key and, when it is not one the bibliography could hold, why."""
+    value = braced if braced is not None else key
+    if not value:
+        return "", "empty"
+    if not KEY_PATTERN.match(value):
+        return value, f"citation key '{value}' is not a valid key: {KEY_HINT}"
+    return value, None
+
+
+def _parse_rest(rest: str) -> tuple[Locator | None, str]:
+    """A locator after the key's comma, then any suffix text (Pandoc's rule)."""
+    if not rest.strip():
+        return None, ""
+    if not rest.lstrip().startswith(","):
+        return None, rest.strip()
+    after_comma = rest.lstrip()[1:]
+    braced = BRACED_LOCATOR.match(after_comma)
+    if braced:
+        inner = LOCATOR.match(braced.group("braced"))
+        if inner and not inner.group("after").strip():
+            return _locator(inner), braced.group("after").strip()
+        return Locator("page", braced.group("braced").strip()), braced.group("after").strip()
+    match = LOCATOR.match(after_comma)
+    if not match:
+        return None, rest.strip()
+    return _locator(match), match.group("after").strip()
+
+
+def _locator(match: re.Match) -> Locator:
+    if match.group("bare"):
+        return Locator("page", match.group("bare").strip())
+    return Locator(_TERM_OF[match.group("term").lower()], match.group("value").strip())
+
+
+def _bracketed(raw: str, inner: str) -> tuple[tuple[Cite, ...], str | None]:
+    """Parse `[...]`'s inside into items, or say why it cannot be."""
+    if not inner.replace("@", "").replace(";", "").replace("-", "").strip():
+        return (), f"empty citation '{raw}': write [@key] with a key from the bibliography"
+    items = []
+    for part in inner.split(";"):
+        match = PART.match(part.strip())
+        if not match:
+            return (), f"malformed citation '{raw}': {LEGACY_MALFORMED}"
+        key, why = _parse_key(match.group("braced"), match.group("key"))
+        if why == "empty":
+            return (), f"empty citation '{raw}': write [@key] with a key from the bibliography"
+        if why:
+            return (), why
+        rest = match.group("rest")
+        if AT_WORD.search(match.group("prefix")) or AT_WORD.search(rest) or re.search(r"(?:^|[\s,])-?@\w", rest):
+            return (), f"malformed citation '{raw}': {LEGACY_MALFORMED}"
+        locator, suffix = _parse_rest(rest)
+        prefix = match.group("prefix").strip()
+        items.append(Cite(key, prefix, locator, suffix))
+    return tuple(items), None
+
+
+def scan_line(text: str, number: int, audience: str | None = None) -> _Line:
+    """Every citation on one line (not a code line), in order, with its columns."""
+    result = _Line()
+    masked = _mask(text)
+    # Links are told by what follows their text, which `_mask` blanks: look for them here.
+    with_links = _mask_keep_escapes(text)
+    result.escapes = [
+        m.start() for m in ESCAPED_AT.finditer(LINK_DESTINATION.sub(lambda m: " " * len(m.group(0)), with_links))
+    ]
+    taken = [" "] * len(masked)
+    for match in BRACKET.finditer(masked):
+        inner = match.group("inner")
+        if not AT_WORD.search(inner) or with_links[match.end() : match.end() + 1] in ("(", "["):
+            continue
+        raw = text[match.start() : match.end()]
+        items, problem = _bracketed(raw, inner)
+        result.citations.append(Citation(number, raw, items, audience, problem, start=match.start(), end=match.end()))
+        taken[match.start() : match.end()] = ["x"] * (match.end() - match.start())
+    remaining = "".join(" " if taken[i] == "x" else c for i, c in enumerate(masked))
+    in_links = [(m.start("text"), m.end("text")) for m in LINK_TEXT.finditer(with_links)]
+    for match in IN_TEXT.finditer(remaining):
+        raw = text[match.start() : match.end()]
+        key, why = _parse_key(match.group("braced"), match.group("key"))
+        if any(start <= match.start() < end for start, end in in_links):
+            problem = f"citation '{raw}' inside a link's text cannot be rendered: move it out of the link"
+            result.citations.append(Citation(number, raw, (), audience, problem, True, match.start(), match.end()))
+            continue
+        if why:
+            problem = f"{why}; {LITERAL_AT_HINT}" if why != "empty" else f"empty citation '{raw}'; {LITERAL_AT_HINT}"
+            result.citations.append(Citation(number, raw, (), audience, problem, True, match.start(), match.end()))
+            continue
+        locator, suffix = (None, "")
+        if match.group("locator") is not None:
+            locator, suffix = _parse_rest(", " + match.group("locator").strip())
+        result.citations.append(
+            Citation(
+                number,
+                raw,
+                (Cite(key, "", locator, suffix),),
+                audience,
+                None,
+                True,
+                match.start(),
+                match.end(),
+                unknown_hint=LITERAL_AT_HINT,
+            )
+        )
+    result.citations.sort(key=lambda c: c.start)
+    return result
+
+
+def _mask_keep_escapes(text: str) -> str:
+    r"""As `_mask`, but leaves `\@` and link destinations in place so that they can be found."""
+    masked = INLINE_CODE.sub(lambda m: " " * len(m.group(0)), text)
+    return HTML_TAG.sub(lambda m: " " * len(m.group(0)), masked)
 
 
 def find(doc: Document) -> list[Citation]:
+    """Every citation of a page outside code, in source order, each with its source line."""
     found = []
     for number, text in doc.lines:
-        if doc.is_code(number):
+        if doc.is_code(number) or "@" not in text:
             continue
-        masked = _mask_code(text)
-        for match in CANDIDATE.finditer(masked):
-            raw = text[match.start():match.end()]
-            inner = match.group("inner")
-            audience = doc.audience_at(number)
-            if not inner.replace("@", "").replace(";", "").strip():
-                found.append(Citation(number, raw, (), audience, f"empty citation '{raw}': write [@key] with a key from the bibliography"))
-            elif not VALID.match(inner):
-                found.append(Citation(number, raw, (), audience, f"malformed citation '{raw}': expected [@key] or [@key1; @key2] (keys separated by ';', each starting with '@')"))
-            else:
-                found.append(Citation(number, raw, tuple(ONE_KEY.findall(inner)), audience))
+        found.extend(scan_line(text, number, doc.audience_at(number)).citations)
     return found
 
 
 def check(doc: Document, citations: list[Citation], bib: Bibliography) -> list[Problem]:
+    """A problem for each citation that cannot be rendered and each key not in the bibliography."""
     problems = []
     for citation in citations:
         if citation.problem:
@@ -63,8 +337,13 @@ def check(doc: Document, citations: list[Citation], bib: Bibliography) -> list[P
         for key in citation.keys:
             if key not in bib.entries:
                 near = bib.nearest_key(key)
-                hint = f" (did you mean '{near}'?)" if near else ""
-                problems.append(Problem(doc.rel, citation.line, f"citation key '{key}' is not in the bibliography{hint}"))
+                hints = [f"did you mean '{near}'?"] if near else []
+                if citation.unknown_hint:
+                    hints.append(citation.unknown_hint)
+                hint = f" ({'; '.join(hints)})" if hints else ""
+                problems.append(
+                    Problem(doc.rel, citation.line, f"citation key '{key}' is not in the bibliography{hint}")
+                )
     return problems
 
 
@@ -72,8 +351,8 @@ def check(doc: Document, citations: list[Citation], bib: Bibliography) -> list[P
 # Rendering
 
 
-def number_keys(citations: list[Citation], known: set) -> dict[str, int]:
-    """Number each cited key in order of its first citation on the page."""
+def number_keys(citations: list[Citation], known: set[str]) -> dict[str, int]:
+    """Number each cited key in order of its first citation on the page (both versions alike)."""
     numbers: dict[str, int] = {}
     for citation in citations:
         for key in citation.keys:
@@ -82,77 +361,187 @@ def number_keys(citations: list[Citation], known: set) -> dict[str, int]:
     return numbers
 
 
-def render_marker(keys: tuple, numbers: dict) -> str:
-    links = [
-        f'<a href="#ref-{key}" aria-label="Reference {numbers[key]}">{numbers[key]}</a>'
-        for key in keys if key in numbers
-    ]
-    if not links:
+def author_names(bib: Bibliography) -> dict[str, str]:
+    """How running text names each work's authors in AMA style: "Bain", "Bain and Motomura", "Bain et al"."""
+    return {key: _in_text_name(entry) for key, entry in bib.entries.items()}
+
+
+def _in_text_name(entry: Entry) -> str:
+    names = []
+    more = False
+    for author in entry.data.get("author") or []:
+        if not isinstance(author, dict):
+            continue
+        literal = str(author.get("literal") or "").strip()
+        if literal.rstrip(".").lower() == "et al":
+            more = True
+            continue
+        names.append(str(author.get("family") or literal).strip())
+    names = [n for n in names if n]
+    if not names:
         return ""
-    return f'<sup class="lems-cite">{",&#8202;".join(links)}</sup>'
+    if len(names) > 2 or (more and names):
+        return f"{names[0]} et al"
+    return " and ".join(names)
 
 
-def replace_in_markdown(markdown: str, first_line: int, doc: Document, numbers: dict) -> str:
-    """Swap each valid citation for its superscript marker; leave code untouched."""
+def _runs(numbered: list[tuple[int, Cite]]) -> list[list[tuple[int, Cite]]]:
+    """Group ascending numbers into runs; a run of three or more plain items becomes a range."""
+    groups: list[list[tuple[int, Cite]]] = []
+    for number, item in numbered:
+        last = groups[-1] if groups else None
+        if last and item.plain and last[-1][1].plain and number == last[-1][0] + 1:
+            last.append((number, item))
+        else:
+            groups.append([(number, item)])
+    out: list[list[tuple[int, Cite]]] = []
+    for group in groups:
+        if len(group) >= 3:
+            out.append(group)
+        else:
+            out.extend([member] for member in group)
+    return out
+
+
+def render(citation: Citation, *, numbers: dict[str, int], names: dict[str, str] | None = None) -> Markup:
+    """The HTML of one citation: superscript numbers linked to `#ref-<key>`; empty if nothing is numbered."""
+    numbered = sorted(
+        ((numbers[item.key], item) for item in citation.items if item.key in numbers), key=lambda pair: pair[0]
+    )
+    if not numbered:
+        return Markup("")
+    pieces = []
+    for run in _runs(numbered):
+        if len(run) > 1:
+            first, last = run[0], run[-1]
+            pieces.append(
+                Markup(
+                    '<a class="lems-cite__link" href="#ref-{key}" data-lems-refs="{refs}" '
+                    'aria-label="References {a} to {b}">{a}\u2013{b}</a>'
+                ).format(key=first[1].key, refs=" ".join(item.key for _, item in run), a=first[0], b=last[0])
+            )
+            continue
+        number, item = run[0]
+        label = f"Reference {number}" + (f", {item.locator.spoken}" if item.locator else "")
+        locator = (
+            Markup('<span class="lems-cite__locator">({})</span>').format(item.locator.ama) if item.locator else ""
+        )
+        link = Markup(
+            '<a class="lems-cite__link" href="#ref-{key}" data-lems-refs="{key}"{cited_for} aria-label="{label}">'
+            "{number}{locator}</a>"
+        ).format(
+            key=item.key,
+            cited_for=Markup(' data-lems-locator="{}"').format(item.locator.spoken) if item.locator else "",
+            label=label,
+            number=number,
+            locator=locator,
+        )
+        prefix = Markup("{} ").format(item.prefix) if item.prefix else ""
+        # Pandoc prints a suffix as written: ", and elsewhere" runs on; a word needs its space.
+        gap = "" if item.suffix[:1] in (",", ";", ".", ":") else " "
+        suffix = Markup(gap + "{}").format(item.suffix) if item.suffix else ""
+        pieces.append(prefix + link + suffix)
+    marker = Markup('<sup class="lems-cite">{}</sup>').format(Markup(",&#8202;").join(pieces))
+    if citation.in_text:
+        name = (names or {}).get(citation.items[0].key, "")
+        return Markup("{}{}").format(name, marker) if name else marker
+    return marker
+
+
+def replace_in_markdown(
+    markdown: str, *, first_line: int, doc: Document, numbers: dict[str, int], names: dict[str, str] | None = None
+) -> str:
+    r"""Swap each citation for its HTML and each `\@` for an at sign; leave code untouched."""
     lines = markdown.split("\n")
     for offset, text in enumerate(lines):
         number = first_line + offset
         if doc.is_code(number) or "@" not in text:
             continue
-        masked = _mask_code(text)
+        scanned = scan_line(text, number)
+        edits = [
+            (c.start, c.end, render(c, numbers=numbers, names=names), c.in_text)
+            for c in scanned.citations
+            if not c.problem
+        ]
+        edits += [(column, column + 2, Markup("&#64;"), True) for column in scanned.escapes]
+        edits.sort(key=lambda edit: edit[0])
         pieces, last = [], 0
-        for match in CANDIDATE.finditer(masked):
-            inner = match.group("inner")
-            if not VALID.match(inner):
+        for start, end, html, in_text in edits:
+            if not html or start < last:
                 continue
-            marker = render_marker(tuple(ONE_KEY.findall(inner)), numbers)
-            if not marker:
-                continue
-            # A citation follows its sentence with a space in the source; drop the space.
-            start = match.start()
-            while start > last and text[start - 1] == " ":
-                start -= 1
+            if not in_text:
+                # A bracketed citation follows its sentence with a space in the source; drop it.
+                while start > last and text[start - 1] == " ":
+                    start -= 1
             pieces.append(text[last:start])
-            pieces.append(marker)
-            last = match.end()
+            pieces.append(str(html))
+            last = end
         if pieces:
             pieces.append(text[last:])
             lines[offset] = "".join(pieces)
     return "\n".join(lines)
 
 
-def reference_list_html(numbers: dict, cited_in: dict, formatted: dict, bib: Bibliography, known_audiences: tuple) -> str:
-    from lems_site.references.bibliography import entry_html
+# --------------------------------------------------------------------------------------------
+# Reference lists: values for partials/lems/references.html
 
+
+def _item(entry: Entry, formatted: str) -> dict:
+    return {
+        "key": entry.key,
+        # citeproc's HTML formatter escapes every field it prints: its output is markup.
+        "text": Markup(formatted),
+        "links": [{"label": label, "url": url} for label, url in links(entry)],
+        "findings": _findings(entry),
+        "unverified": entry.unverified,
+    }
+
+
+def _findings(entry: Entry) -> str | None:
+    value = entry.data.get("findings")
+    return " ".join(value.split()) if isinstance(value, str) and value.strip() else None
+
+
+def page_list_items(
+    *,
+    numbers: dict[str, int],
+    cited_in: dict[str, set],
+    formatted: dict[str, str],
+    bib: Bibliography,
+    audiences: tuple[str, ...],
+) -> list[dict]:
+    """The page's references in number order, each tagged with the versions that cite it."""
     items = []
     for key, number in numbers.items():
         contexts = cited_in.get(key, set())
         # Cited outside any audience block: every version of the page shows it.
         if None in contexts or not contexts:
-            tag = " ".join(known_audiences)
+            tag = " ".join(audiences)
         else:
-            tag = " ".join(a for a in known_audiences if a in contexts)
-        items.append(
-            f'<li id="ref-{html.escape(key)}" value="{number}" data-cited-in="{tag}">'
-            f"{entry_html(bib.entries[key], formatted[key])}</li>"
-        )
-    # Out of the search index: every page would otherwise match every author's name; the
-    # References page lists each entry once, searchably.
-    return '<ol class="lems-references" data-search-exclude>\n' + "\n".join(items) + "\n</ol>"
+            tag = " ".join(a for a in audiences if a in contexts)
+        items.append({**_item(bib.entries[key], formatted[key]), "number": number, "cited_in": tag})
+    return items
 
 
-def full_list_html(bib: Bibliography, formatted: dict) -> str:
+def full_list_items(*, bib: Bibliography, formatted: dict[str, str]) -> list[dict]:
     """Every entry, by first author then year; ids match the per-page lists (`ref-<key>`)."""
-    from lems_site.references.bibliography import entry_html
 
-    def sort_key(entry):
+    def sort_key(entry: Entry) -> tuple:
         first = (entry.data.get("author") or [{}])[0]
-        name = first.get("family") or first.get("literal") or "" if isinstance(first, dict) else ""
+        name = (first.get("family") or first.get("literal") or "") if isinstance(first, dict) else ""
         return (str(name).lower(), entry.year or 0, entry.key)
 
-    items = [
-        f'<li id="ref-{html.escape(e.key)}">{entry_html(e, formatted[e.key])}</li>'
-        for e in sorted(bib.entries.values(), key=sort_key)
-        if e.key in formatted
+    return [
+        {**_item(entry, formatted[entry.key]), "number": None, "cited_in": None}
+        for entry in sorted(bib.entries.values(), key=sort_key)
+        if entry.key in formatted
     ]
-    return '<ol class="lems-references lems-references--full">\n' + "\n".join(items) + "\n</ol>\n"
+
+
+def cited_in(citations: list[Citation]) -> dict[str, set]:
+    """Key -> the audience versions (None: outside any block) that cite it."""
+    result: dict[str, set] = {}
+    for citation in citations:
+        for key in citation.keys:
+            result.setdefault(key, set()).add(citation.audience)
+    return result
