@@ -65,6 +65,9 @@ class Bibliography:
     path: str
     entries: dict  # key -> Entry, in file order
     problems: list
+    # False when the file could not be read or parsed at all: then no citation key is
+    # reported as missing (one message for the file, not one per citation).
+    loaded: bool = True
 
     def nearest_key(self, key: str) -> str | None:
         """The key an author most likely meant: same author and year first, then spelling."""
@@ -110,15 +113,16 @@ def load(path: str, rel: str, today: _dt.date | None = None) -> Bibliography:
     """Read and check the bibliography file. Never raises for bad content: it reports it."""
     today = today or _dt.date.today()
     problems: list[Problem] = []
+    from lems_site.checks.files import SourceError, read_utf8
+
     try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except OSError as err:
-        return Bibliography(path, {}, [Problem(rel, 1, f"cannot read the bibliography: {err.strerror}")])
+        text = read_utf8(path, rel)
+    except SourceError as err:
+        return Bibliography(path, {}, [err.problem], loaded=False)
 
     raw_entries = _parse(text, path, rel, problems)
     if raw_entries is None:
-        return Bibliography(path, {}, problems)
+        return Bibliography(path, {}, problems, loaded=False)
 
     entries: dict[str, Entry] = {}
     seen_ids: dict[str, int] = {}
