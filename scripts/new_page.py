@@ -12,20 +12,17 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
-import json
 import os
 import re
 import sys
 
 import _paths
+import yaml
+
+from lems_site.checks.site_text import markup_in
 
 TEMPLATE = """---
-title: {title_yaml}
-description: {description_yaml}
-review_status: submitted
-last_updated: {today}
-next_review: {next_review}
----
+{front_matter}---
 
 # {title}
 
@@ -66,8 +63,10 @@ def main(argv=None) -> int:
     docs_dir = os.path.join(root, "docs")
     title = " ".join(args.title.split())
     errors = []
-    if not title or any(ch in title for ch in ":#\n[]{}"):
-        errors.append(f"--title: expected a plain title without : # [ ] {{ }}; got '{args.title}'")
+    if not title or any(ch in title for ch in ":#\n[]{}*_\\") or markup_in(title):
+        errors.append(f"--title: expected a plain title without : # [ ] {{ }} * _ \\ < > \" or &...;; got '{args.title}'")
+    if args.description is not None and (not args.description.strip() or markup_in(args.description)):
+        errors.append(f"--description: expected one plain sentence without < > \" or &...;; got '{args.description}'")
     if not PATH_PATTERN.match(args.path):
         errors.append(f"--path: expected lower-case words joined by '-', ending in .md, e.g. treatment/new-topic.md; got '{args.path}'")
     target = os.path.join(docs_dir, args.path)
@@ -87,9 +86,19 @@ def main(argv=None) -> int:
 
     today = args.today or _dt.date.today()
     slug = os.path.splitext(os.path.basename(args.path))[0]
-    # JSON strings are valid YAML: quotes and colons in the text cannot break the front matter.
-    description = args.description or f"{title}: what it means for people with LEMS, for patients and families and for healthcare professionals."
-    page = TEMPLATE.format(title=title, title_yaml=json.dumps(title), description_yaml=json.dumps(description), today=today.isoformat(), next_review=(today + _dt.timedelta(days=FIRST_REVIEW_DAYS)).isoformat(), slug=slug)
+    description = " ".join((args.description or f"{title}: what it means for people with LEMS, for patients and families and for healthcare professionals.").split())
+    # Written by the YAML library, never by string formatting: no text can break the front matter.
+    front_matter = yaml.safe_dump(
+        {
+            "title": title,
+            "description": description,
+            "review_status": "submitted",
+            "last_updated": today,
+            "next_review": today + _dt.timedelta(days=FIRST_REVIEW_DAYS),
+        },
+        sort_keys=False, allow_unicode=True, width=1000,
+    )
+    page = TEMPLATE.format(front_matter=front_matter, title=title, slug=slug)
     os.makedirs(os.path.dirname(target), exist_ok=True)
     with open(target, "x", encoding="utf-8") as handle:
         handle.write(page)
@@ -109,8 +118,9 @@ def add_to_nav(config_text: str, title: str, path: str, section: str | None):
     end = next((i for i in range(start + 1, len(lines)) if lines[i] and not lines[i].startswith((" ", "#"))), len(lines))
     while end > start + 1 and not lines[end - 1].strip():
         end -= 1
+    entry = nav_entry(title, path)
     if section is None:
-        lines.insert(end, f"  - {title}: {path}")
+        lines.insert(end, f"  - {entry}")
         return "\n".join(lines), None
     header = re.compile(rf"^  - {re.escape(section)}:\s*$")
     found = next((i for i in range(start + 1, end) if header.match(lines[i])), None)
@@ -123,8 +133,16 @@ def add_to_nav(config_text: str, title: str, path: str, section: str | None):
             last = i if lines[i].strip() else last
         else:
             break
-    lines.insert(last + 1, f"      - {title}: {path}")
+    lines.insert(last + 1, f"      - {entry}")
     return "\n".join(lines), None
+
+
+def nav_entry(title: str, path: str) -> str:
+    """`Title: path` as YAML writes it (quoted where the title needs it), on one line."""
+    text = yaml.safe_dump({title: path}, default_flow_style=False, allow_unicode=True, width=1000).strip()
+    if "\n" in text or yaml.safe_load(text) != {title: path}:
+        raise ValueError(f"cannot write {title!r} as one nav line")
+    return text
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from lems_site import audiences, review as frontmatter, sources as document
-from lems_site.checks import files, glossary, headings, raw_html, readability, snippets
+from lems_site.checks import files, glossary, headings, raw_html, readability, site_text, snippets
 from lems_site.diagrams import checks as diagrams
 from lems_site.references import bibliography, citations
 from lems_site.problems import Problem
@@ -136,6 +136,7 @@ def check_document(doc, settings: Settings, today, bib, report: Report, grades=N
     problems.extend(Problem(doc.rel, line, message) for line, message in doc.block_problems)
     problems.extend(audiences.check_blocks(doc, settings.audiences))
     problems.extend(headings.check(doc))
+    problems.extend(site_text.check_front_matter(doc))
     problems.extend(raw_html.check(doc))
     found = citations.find(doc)
     report.citations[doc.rel] = found

@@ -37,8 +37,16 @@ KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 FORMATS = {
     "PMID": (re.compile(r"^[1-9][0-9]{0,8}$"), "digits only, e.g. 21328260"),
     "PMCID": (re.compile(r"^PMC[0-9]+$"), "'PMC' followed by digits, e.g. PMC7003613"),
-    "DOI": (re.compile(r"^10\.[0-9]{4,9}/\S+$"), "the bare form 10.NNNN/suffix, without https://doi.org/"),
-    "URL": (re.compile(r"^https://[^\s/$.?#][^\s]*$"), "an https:// address"),
+    # No quotes, angle brackets, backticks, backslashes or whitespace: the value becomes an
+    # address in an href. (The rare DOI with < or > is written percent-encoded: %3C, %3E.)
+    "DOI": (
+        re.compile(r"^10\.[0-9]{4,9}/[^\s\"'<>`\\]+$"),
+        "the bare form 10.NNNN/suffix, without https://doi.org/, quotes, angle brackets or spaces",
+    ),
+    "URL": (
+        re.compile(r"^https://[^\s/$.?#\"'<>`\\][^\s\"'<>`\\]*$"),
+        "an https:// address without quotes, angle brackets or spaces",
+    ),
 }
 EARLIEST_YEAR = 1800
 
@@ -280,6 +288,27 @@ def issued_year(issued) -> int | None:
 # Formatting
 
 
+# citeproc-py's HTML formatter escapes only its own terms, not the values it is given, and it
+# changes the case of some of them. So every character that means something in HTML is swapped
+# for a private-use character (which no case change touches) before formatting, and each is
+# turned into its entity afterwards: the only markup left is the formatter's own (<i>, <b>, ...).
+_SPECIAL = {"&": "\ue000", "<": "\ue001", ">": "\ue002", '"': "\ue003", "'": "\ue004"}
+_ENTITY = {"\ue000": "&amp;", "\ue001": "&lt;", "\ue002": "&gt;", "\ue003": "&quot;", "\ue004": "&#x27;"}
+_SHIELD = str.maketrans({**{c: "\ufffd" for c in _ENTITY}, **_SPECIAL})
+_UNSHIELD = str.maketrans(_ENTITY)
+
+
+def _shield(value):
+    """`value` with HTML's special characters hidden from the formatter, in any nesting."""
+    if isinstance(value, str):
+        return value.translate(_SHIELD)
+    if isinstance(value, list):
+        return [_shield(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _shield(v) for k, v in value.items()}
+    return value
+
+
 def _csl_item(entry: Entry) -> dict:
     item = {k: v for k, v in entry.data.items() if k in KNOWN_FIELDS and k != "unverified"}
     issued = item.get("issued")
@@ -295,7 +324,7 @@ def _csl_item(entry: Entry) -> dict:
         {**a, "given": " ".join(f"{c}." for c in a["given"])} if isinstance(a, dict) and re.fullmatch(r"[A-Z]{1,4}", str(a.get("given", ""))) else a
         for a in item.get("author", [])
     ]
-    return item
+    return {k: (v if k == "id" else _shield(v)) for k, v in item.items()}
 
 
 def format_entries(bib: Bibliography) -> dict[str, str]:
@@ -316,9 +345,9 @@ def format_entries(bib: Bibliography) -> dict[str, str]:
         keys = list(bib.entries)
         for key in keys:
             processor.register(Citation([CitationItem(key)]))
-        rendered = [str(item) for item in processor.bibliography()]
+        rendered = [str(item).translate(_UNSHIELD) for item in processor.bibliography()]
     # citeproc returns the entries in citation order, i.e. the order registered above.
-    return {key: re.sub(r"^\s*\d+\.\s*", "", text) for key, text in zip(keys, rendered)}
+    return {key: re.sub(r"^\s*\d+\.\s*", "", text) for key, text in zip(keys, rendered, strict=True)}
 
 
 def links_html(entry: Entry) -> str:
@@ -339,6 +368,7 @@ def links_html(entry: Entry) -> str:
 
 
 def entry_html(entry: Entry, formatted: str) -> str:
+    """One reference: its formatted text (already escaped by format_entries), links, any caveat."""
     parts = [f'<span class="lems-ref__text">{formatted}</span>']
     links = links_html(entry)
     if links:
