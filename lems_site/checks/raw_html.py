@@ -187,7 +187,8 @@ def check_fragment(text: str, rel: str, line_of) -> list[Problem]:
         # Up to the next tag start: nh3 then reads this one tag, with its attributes, as a
         # browser would (quotes, entities, case) and hands every attribute to the filter.
         end = starts[index + 1].start() if index + 1 < len(starts) else len(text)
-        problems.extend(Problem(rel, line, message) for message in _attribute_problems(text[match.start() : end]))
+        fragment = text[match.start() : end]
+        problems.extend(Problem(rel, line, message) for message in _attribute_problems(fragment, name))
     return problems
 
 
@@ -249,9 +250,11 @@ def _attributes(fragment: str, *, tags: set[str]) -> list[tuple[str, str, str]]:
     return found
 
 
-def _attribute_problems(fragment: str) -> list[str]:
+def _attribute_problems(fragment: str, name: str) -> list[str]:
     messages = []
-    for tag, attribute, value in _attributes(fragment, tags=set(ALLOWED_TAGS)):
+    for tag, attribute, value in _attributes(fragment, tags=set(ALLOWED_TAGS) | {"https:", "http:", "mailto:"}):
+        if tag != name and not attribute.startswith("on"):
+            continue  # an autolink (`<https://...>`) read as an element: only a handler matters
         if attribute.startswith("on"):
             messages.append(f"event-handler attribute '{attribute}' on <{tag}> is not allowed: it runs a script")
         elif (
