@@ -82,7 +82,8 @@ def check_docs_tree(docs_dir: str, root: str) -> list[Problem]:
                     Problem(
                         rel(path),
                         1,
-                        f"symlink leaves the repository ({os.readlink(path)}): only files inside the repository are published",
+                        f"symlink leaves the repository ({os.readlink(path)}): "
+                        "only files inside the repository are published",
                     )
                 )
                 continue
