@@ -155,16 +155,11 @@ def check(doc: Document) -> list[Problem]:
     return problems
 
 
-def check_text(text: str, rel: str, first_line: int = 1) -> list[Problem]:
-    """The same checks over a file that is not a page (an included snippet): code is not masked."""
-    starts = _line_starts(text, first_line)
-    line_of = lambda offset: starts[_bisect(starts, offset)][1]  # noqa: E731
-    problems = []
-    for match in re.finditer(r"<!--", text):
-        if _COMMENT.match(text, match.start()) is None:
-            problems.append(Problem(rel, line_of(match.start()), _UNCLOSED_COMMENT))
-    masked = _blank_comments(_INLINE_CODE.sub(lambda m: _blank(m.group(0)), text))
-    return problems + check_fragment(masked, rel, line_of)
+def check_text(text: str, rel: str) -> list[Problem]:
+    """The same checks over a file that is not a page (an included snippet)."""
+    from lems_site.sources import parse
+
+    return check(parse(rel, rel, text))
 
 
 def check_fragment(text: str, rel: str, line_of) -> list[Problem]:
