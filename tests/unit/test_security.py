@@ -73,7 +73,7 @@ HOSTILE = "<script>alert(1)</script>"
 def test_every_bibliography_field_is_escaped_in_the_formatted_reference():
     data = {
         "id": "evil2000paper", "type": "article-journal", "title": f"Title {HOSTILE} & more",
-        "author": [{"family": f"Fam{HOSTILE}", "given": "AB"}, {"literal": f"Org <img src=x onerror=alert(1)>"}],
+        "author": [{"family": f"Fam{HOSTILE}", "given": "AB"}, {"literal": "Org <img src=x onerror=alert(1)>"}],
         "container-title": f"Journal{HOSTILE}", "issued": {"date-parts": [[2000]]},
         "volume": f"1{HOSTILE}", "page": f"2{HOSTILE}", "publisher": f"P{HOSTILE}",
     }
