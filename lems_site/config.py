@@ -97,6 +97,8 @@ class Settings:
     abbreviations_path: str = ""
     glossary_path: str = ""
     cache_dir: str = ""
+    # Where pymdownx.snippets may include from (absolute): folders or single files.
+    snippet_bases: tuple[str, ...] = ()
 
     @property
     def docs_dir_rel(self) -> str:
@@ -118,7 +120,17 @@ def settings_for(options: LemsConfig, mkdocs_config) -> Settings:
         abbreviations_path=os.path.join(docs_dir, options.abbreviations),
         glossary_path=os.path.join(docs_dir, options.glossary),
         cache_dir=os.path.join(root, options.cache_dir) if options.cache_dir else default_cache_dir(root),
+        snippet_bases=snippet_bases(mkdocs_config, root, docs_dir),
     )
+
+
+def snippet_bases(mkdocs_config, root: str, docs_dir: str) -> tuple[str, ...]:
+    """pymdownx.snippets' base_path entries, absolute (relative ones are from mkdocs.yml's folder)."""
+    options = (mkdocs_config.get("mdx_configs") or {}).get("pymdownx.snippets") or {}
+    bases = options.get("base_path", ["."])
+    if isinstance(bases, str):
+        bases = [bases]
+    return tuple(os.path.abspath(os.path.join(root, str(base))) for base in bases)
 
 
 def default_cache_dir(root: str) -> str:

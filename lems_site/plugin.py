@@ -24,7 +24,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from lems_site import audiences, review, vocabulary
-from lems_site.checks import Report, check_rendered_html, links, run_source_checks
+from lems_site.checks import Report, check_rendered_html, links, run_source_checks, site_text
 from lems_site.config import LemsConfig, Settings, settings_for
 from lems_site.html import csp, material_fixes
 from lems_site.problems import Problem
@@ -73,6 +73,10 @@ class LemsPlugin(BasePlugin[LemsConfig]):
             self.settings = self.settings or settings_for(self.config, config)
             self.today = today or self.today
             self.report = run_source_checks(self.settings, today=self.today)
+            # mkdocs.yml arrives by pull request too: its titles reach Material's templates.
+            self.report.problems.extend(
+                site_text.check_config(config, bibliography.relpath(config.config_file_path, self.settings.root))
+            )
         return self.report
 
     # -----------------------------------------------------------------------------------------

@@ -61,9 +61,11 @@ class Document:
 
 
 def parse(path: str, rel: str, text: str | None = None) -> Document:
+    """The Document of one page; raises checks.files.SourceError when it is not readable UTF-8."""
     if text is None:
-        with open(path, encoding="utf-8-sig") as handle:
-            text = handle.read()
+        from lems_site.checks.files import read_utf8
+
+        text = read_utf8(path, rel)
     doc = Document(path=path, rel=rel, text=text)
     all_lines = text.split("\n")
     body_index = _read_front_matter(doc, all_lines)

@@ -29,10 +29,11 @@ Text version of this flowchart:
 def copy_site(tmp_path):
     for name in ("mkdocs.yml", "CONTRIBUTING.md"):
         shutil.copy(os.path.join(ROOT, name), tmp_path / name)
-    shutil.copytree(os.path.join(ROOT, "docs"), tmp_path / "docs", ignore=shutil.ignore_patterns("vendor"))
+    # A real copy of the vendored Mermaid: the build refuses linked folders under docs/, and
+    # accepts vendored scripts only when they match node_modules byte for byte.
+    shutil.copytree(os.path.join(ROOT, "docs"), tmp_path / "docs")
     os.symlink(os.path.join(ROOT, "overrides"), tmp_path / "overrides")
-    os.makedirs(tmp_path / "docs" / "assets" / "vendor", exist_ok=True)
-    os.symlink(os.path.join(ROOT, "docs", "assets", "vendor", "mermaid"), tmp_path / "docs" / "assets" / "vendor" / "mermaid")
+    os.symlink(os.path.join(ROOT, "node_modules"), tmp_path / "node_modules")
     return tmp_path / "mkdocs.yml"
 
 

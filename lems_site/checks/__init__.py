@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from lems_site import audiences, review as frontmatter, sources as document
-from lems_site.checks import glossary, headings, readability
+from lems_site.checks import files, glossary, headings, raw_html, readability, site_text, snippets
 from lems_site.diagrams import checks as diagrams
 from lems_site.references import bibliography, citations
 from lems_site.problems import Problem
@@ -48,10 +48,20 @@ class Report:
 
 
 def page_paths(docs_dir: str) -> list[str]:
+    """Every file MkDocs reads as a page: each Markdown suffix MkDocs knows, includes/ aside.
+
+    Linked folders are not entered (MkDocs would follow them): files.check_docs_tree refuses
+    each one, and the plugin warns about any page published without its checks.
+    """
+    from mkdocs.utils import markdown_extensions
+
     paths = []
-    for folder, subfolders, files in os.walk(docs_dir):
-        subfolders[:] = sorted(d for d in subfolders if not (folder == docs_dir and d == INCLUDES_DIR))
-        paths.extend(os.path.join(folder, f) for f in sorted(files) if f.endswith(".md"))
+    for folder, subfolders, names in os.walk(docs_dir):
+        subfolders[:] = sorted(
+            d for d in subfolders
+            if not (folder == docs_dir and d == INCLUDES_DIR) and not os.path.islink(os.path.join(folder, d))
+        )
+        paths.extend(os.path.join(folder, f) for f in sorted(names) if f.lower().endswith(markdown_extensions))
     return paths
 
 
@@ -64,14 +74,26 @@ def run_source_checks(settings: Settings, *, today: _dt.date | None = None) -> R
     bib = bibliography.load(settings.bibliography_path, rel(settings.bibliography_path), today)
     report.bibliography = bib
     report.problems.extend(bib.problems)
+    report.problems.extend(files.check_docs_tree(settings.docs_dir, settings.root))
 
     cited: set[str] = set()
+    included: set[str] = set()
     for path in page_paths(settings.docs_dir):
-        doc = document.parse(path, rel(path))
+        try:
+            doc = document.parse(path, rel(path))
+        except files.SourceError as err:
+            report.problems.append(err.problem)
+            continue
         report.documents[doc.rel] = doc
         report.problems.extend(check_document(doc, settings, today, bib, report, grades))
         for citation in report.citations[doc.rel]:
             cited.update(citation.keys)
+        problems, paths = snippets.check(doc, _snippet_bases(settings), settings.root)
+        report.problems.extend(problems)
+        included.update(paths)
+    # Each included file once, however many pages include it: its raw HTML reaches them all.
+    for path in sorted(included):
+        report.problems.extend(_check_included(path, rel(path)))
 
     report.problems.extend(_check_glossary(settings, report, rel))
 
@@ -84,13 +106,29 @@ def run_source_checks(settings: Settings, *, today: _dt.date | None = None) -> R
     return report
 
 
+def _snippet_bases(settings: Settings) -> tuple[str, ...]:
+    return settings.snippet_bases or (os.path.join(settings.docs_dir, INCLUDES_DIR),)
+
+
+def _check_included(path: str, rel: str) -> list[Problem]:
+    try:
+        text = files.read_utf8(path, rel)
+    except files.SourceError as err:
+        return [err.problem]
+    return raw_html.check_text(text, rel)
+
+
 def _check_glossary(settings: Settings, report: Report, rel) -> list[Problem]:
     if not (settings.abbreviations_path and os.path.isfile(settings.abbreviations_path)):
         return []
     glossary_doc = report.documents.get(rel(settings.glossary_path)) if settings.glossary_path else None
     if glossary_doc is None:
         return [Problem(rel(settings.abbreviations_path), 1, f"no Glossary page at {rel(settings.glossary_path)} (extra.glossary in mkdocs.yml) to define these abbreviations")]
-    return glossary.check(rel(settings.abbreviations_path), glossary.abbreviations(settings.abbreviations_path), glossary_doc)
+    try:
+        entries = glossary.abbreviations(settings.abbreviations_path, rel(settings.abbreviations_path))
+    except files.SourceError as err:
+        return [err.problem]
+    return glossary.check(rel(settings.abbreviations_path), entries, glossary_doc)
 
 
 def check_document(doc, settings: Settings, today, bib, report: Report, grades=None) -> list[Problem]:
@@ -98,11 +136,17 @@ def check_document(doc, settings: Settings, today, bib, report: Report, grades=N
     problems.extend(Problem(doc.rel, line, message) for line, message in doc.block_problems)
     problems.extend(audiences.check_blocks(doc, settings.audiences))
     problems.extend(headings.check(doc))
+    problems.extend(site_text.check_front_matter(doc))
+    problems.extend(raw_html.check(doc))
     found = citations.find(doc)
     report.citations[doc.rel] = found
-    problems.extend(citations.check(doc, found, bib))
+    # An unreadable bibliography is one problem of its own; every key would otherwise be
+    # reported as missing from it too.
+    problems.extend(citations.check(doc, found if bib.loaded else [c for c in found if c.problem], bib))
     problems.extend(diagrams.check(doc))
-    scores = readability.score(doc, settings.readability_audience, grades)
+    bases = _snippet_bases(settings)
+    include = lambda name: snippets.resolve_name(name, bases, settings.root)  # noqa: E731
+    scores = readability.score(doc, settings.readability_audience, grades, include=include)
     report.readability.extend(scores)
     problems.extend(readability.check(scores, settings.max_grade, settings.readability_audience))
     return problems
@@ -120,6 +164,8 @@ def check_rendered_html(html: str, rel: str, doc=None) -> list[Problem]:
                 line = after = number
                 break
         problems.append(Problem(rel, line, f"block syntax '{text}' was left as literal text in the HTML: check the block name, its argument and its options"))
+    # A second look at raw HTML, after Markdown: whatever form slipped past the source check.
+    problems.extend(raw_html.check_rendered(html, doc, rel))
     return problems
 
 

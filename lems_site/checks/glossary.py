@@ -10,14 +10,18 @@ from lems_site.problems import Problem
 ABBREVIATION = re.compile(r"^\*\[(?P<abbr>[^\]]+)\]:\s*(?P<expansion>.+?)\s*$")
 
 
-def abbreviations(path: str) -> list[tuple[int, str, str]]:
-    """(line, abbreviation, expansion) for each `*[ABBR]: expansion` line."""
-    with open(path, encoding="utf-8") as handle:
-        return [
-            (number, m.group("abbr"), m.group("expansion"))
-            for number, text in enumerate(handle.read().split("\n"), start=1)
-            if (m := ABBREVIATION.match(text))
-        ]
+def abbreviations(path: str, rel: str | None = None) -> list[tuple[int, str, str]]:
+    """(line, abbreviation, expansion) for each `*[ABBR]: expansion` line.
+
+    Raises checks.files.SourceError when the file is not readable UTF-8.
+    """
+    from lems_site.checks.files import read_utf8
+
+    return [
+        (number, m.group("abbr"), m.group("expansion"))
+        for number, text in enumerate(read_utf8(path, rel or path).split("\n"), start=1)
+        if (m := ABBREVIATION.match(text))
+    ]
 
 
 def glossary_terms(doc: Document) -> dict[str, str]:

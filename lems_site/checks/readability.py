@@ -22,8 +22,15 @@ MARKUP = [
     (re.compile(r"[*_`]+"), ""),  # emphasis and code marks
     (re.compile(r"^\s*(?:[-*+]|\d+\.)\s+"), ""),  # list markers
     (re.compile(r"^\s*>\s?"), ""),  # block quotes
+    (re.compile(r"^\s*:\s+"), ""),  # definitions
 ]
-SKIP_LINE = re.compile(r"^\s*(?:/{3,}|\||\*\[|!!!|\?\?\?|[a-z_]+:\s)")
+# Abbreviation definitions and table separator rows carry no prose.
+SKIP_LINE = re.compile(r"^\s*(?:\*\[|\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$)")
+# An admonition (`!!! note "Title"`, `??? tip`) or a block (`/// details | Title`): the title is read.
+ADMONITION = re.compile(r"^\s*(?:!!!|\?\?\?\+?)\s*[\w-]+(?:\s+[\w-]+)*\s*(?:\"(?P<title>[^\"]*)\")?\s*$")
+BLOCK_HEADER = re.compile(r"^\s*/{3,}\s*(?P<name>[A-Za-z][\w-]*)?\s*(?:\|\s*(?P<title>.*?))?\s*$")
+BLOCK_OPTION = re.compile(r"^\s*[a-z_]+:\s")
+SNIPPET = re.compile(r"^[ \t]*-{1,}8<-{1,}[ \t]+([\"'])(?P<name>.+?)\1[ \t]*$")
 
 
 @dataclass(frozen=True)
@@ -41,14 +48,19 @@ def _plain(text: str) -> str:
     return text.strip()
 
 
-def sections(doc: Document, audience: str) -> list[tuple[int, str, str]]:
-    """(line, title, plain text) for each heading-delimited section inside the audience's blocks."""
+def sections(doc: Document, audience: str, include=None) -> list[tuple[int, str, str]]:
+    """(line, title, plain text) for each heading-delimited section inside the audience's blocks.
+
+    Every line readers see counts: paragraphs, lists, table cells, admonitions and their
+    titles, and the text of snippet includes (`include(name)` gives the file, or None).
+    """
     result = []
     for block in doc.audience_blocks():
         if block.argument != audience:
             continue
         end = block.end or (doc.lines[-1][0] + 1 if doc.lines else block.start)
         title, start, buffer = "(opening text)", block.start, []
+        in_options = False
         for number, text in doc.lines:
             if number <= block.start or number >= end or doc.is_code(number):
                 continue
@@ -57,21 +69,53 @@ def sections(doc: Document, audience: str) -> list[tuple[int, str, str]]:
                 if buffer:
                     result.append((start, title, " ".join(buffer)))
                 title, start, buffer = _plain(heading.group("text")), number, []
+                in_options = False
                 continue
-            if not text.strip() or SKIP_LINE.match(text):
-                continue
-            # A line of a list counts as a sentence even without a full stop.
-            plain = _plain(text)
-            if plain:
-                buffer.append(plain if plain[-1] in ".!?:" else plain + ".")
+            for line in _readable_lines(text, include, in_options):
+                plain = _plain(line)
+                # A line of a list or a table counts as a sentence even without a full stop.
+                if plain:
+                    buffer.append(plain if plain[-1] in ".!?:" else plain + ".")
+            header = BLOCK_HEADER.match(text)
+            # Option lines (`type: warning`) follow a block's opening line directly.
+            in_options = bool(header and header.group("name")) or (in_options and bool(BLOCK_OPTION.match(text)))
         if buffer:
             result.append((start, title, " ".join(buffer)))
     return result
 
 
-def score(doc: Document, audience: str, cache: "GradeCache | None" = None) -> list[SectionScore]:
+def _readable_lines(text: str, include, in_options: bool) -> list[str]:
+    """The prose in one source line, as lines of plain Markdown."""
+    if not text.strip() or SKIP_LINE.match(text) or (in_options and BLOCK_OPTION.match(text)):
+        return []
+    admonition = ADMONITION.match(text)
+    if admonition:
+        return [admonition.group("title")] if admonition.group("title") else []
+    header = BLOCK_HEADER.match(text)
+    if header:
+        return [header.group("title")] if header.group("name") and header.group("title") else []
+    snippet = SNIPPET.match(text)
+    if snippet:
+        path = include(snippet.group("name")) if include else None
+        if path is None:
+            return []
+        try:
+            from lems_site.checks.files import SourceError, read_utf8
+
+            included = read_utf8(path, path)
+        except SourceError:
+            return []  # reported by the source checks
+        return [line for inner in included.split("\n") for line in _readable_lines(inner, None, False)]
+    if text.lstrip().startswith("|") or text.rstrip().endswith("|"):
+        cells = [cell.strip() for cell in text.strip().strip("|").split("|")]
+        return [", ".join(cell for cell in cells if cell)]
+    return [text]
+
+
+def score(doc: Document, audience: str, cache: "GradeCache | None" = None, *, include=None) -> list[SectionScore]:
+    """The grade of each section (`include` resolves snippet names, see `sections`)."""
     scores = []
-    for line, title, text in sections(doc, audience):
+    for line, title, text in sections(doc, audience, include):
         words = len(text.split())
         grade = cache.grade(text) if cache is not None else _grade(text)
         scores.append(SectionScore(doc.rel, line, title, words, grade))

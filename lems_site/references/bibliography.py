@@ -40,8 +40,16 @@ KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 FORMATS = {
     "PMID": (re.compile(r"^[1-9][0-9]{0,8}$"), "digits only, e.g. 21328260"),
     "PMCID": (re.compile(r"^PMC[0-9]+$"), "'PMC' followed by digits, e.g. PMC7003613"),
-    "DOI": (re.compile(r"^10\.[0-9]{4,9}/\S+$"), "the bare form 10.NNNN/suffix, without https://doi.org/"),
-    "URL": (re.compile(r"^https://[^\s/$.?#][^\s]*$"), "an https:// address"),
+    # No quotes, angle brackets, backticks, backslashes or whitespace: the value becomes an
+    # address in an href. (The rare DOI with < or > is written percent-encoded: %3C, %3E.)
+    "DOI": (
+        re.compile(r"^10\.[0-9]{4,9}/[^\s\"'<>`\\]+$"),
+        "the bare form 10.NNNN/suffix, without https://doi.org/, quotes, angle brackets or spaces",
+    ),
+    "URL": (
+        re.compile(r"^https://[^\s/$.?#\"'<>`\\][^\s\"'<>`\\]*$"),
+        "an https:// address without quotes, angle brackets or spaces",
+    ),
 }
 EARLIEST_YEAR = 1800
 # Types that may have no date of their own; they then carry the date they were read.
@@ -72,6 +80,9 @@ class Bibliography:
     path: str
     entries: dict  # key -> Entry, in file order
     problems: list
+    # False when the file could not be read or parsed at all: then no citation key is
+    # reported as missing (one message for the file, not one per citation).
+    loaded: bool = True
 
     def nearest_key(self, key: str) -> str | None:
         """The key an author most likely meant: same author and year first, then spelling."""
@@ -117,15 +128,16 @@ def load(path: str, rel: str, today: _dt.date | None = None) -> Bibliography:
     """Read and check the bibliography file. Never raises for bad content: it reports it."""
     today = today or _dt.date.today()
     problems: list[Problem] = []
+    from lems_site.checks.files import SourceError, read_utf8
+
     try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except OSError as err:
-        return Bibliography(path, {}, [Problem(rel, 1, f"cannot read the bibliography: {err.strerror}")])
+        text = read_utf8(path, rel)
+    except SourceError as err:
+        return Bibliography(path, {}, [err.problem], loaded=False)
 
     raw_entries = _parse(text, path, rel, problems)
     if raw_entries is None:
-        return Bibliography(path, {}, problems)
+        return Bibliography(path, {}, problems, loaded=False)
 
     entries: dict[str, Entry] = {}
     seen_ids: dict[str, int] = {}
@@ -299,6 +311,27 @@ def issued_year(issued) -> int | None:
 # Formatting
 
 
+# citeproc-py's HTML formatter escapes only its own terms, not the values it is given, and it
+# changes the case of some of them. So every character that means something in HTML is swapped
+# for a private-use character (which no case change touches) before formatting, and each is
+# turned into its entity afterwards: the only markup left is the formatter's own (<i>, <b>, ...).
+_SPECIAL = {"&": "\ue000", "<": "\ue001", ">": "\ue002", '"': "\ue003", "'": "\ue004"}
+_ENTITY = {"\ue000": "&amp;", "\ue001": "&lt;", "\ue002": "&gt;", "\ue003": "&quot;", "\ue004": "&#x27;"}
+_SHIELD = str.maketrans({**{c: "\ufffd" for c in _ENTITY}, **_SPECIAL})
+_UNSHIELD = str.maketrans(_ENTITY)
+
+
+def _shield(value):
+    """`value` with HTML's special characters hidden from the formatter, in any nesting."""
+    if isinstance(value, str):
+        return value.translate(_SHIELD)
+    if isinstance(value, list):
+        return [_shield(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _shield(v) for k, v in value.items()}
+    return value
+
+
 def _csl_item(entry: Entry) -> dict:
     item = {k: v for k, v in entry.data.items() if k in KNOWN_FIELDS and k not in SITE_FIELDS}
     for name in ("issued", "accessed"):
@@ -317,7 +350,7 @@ def _csl_item(entry: Entry) -> dict:
         {**a, "given": " ".join(f"{c}." for c in a["given"])} if isinstance(a, dict) and re.fullmatch(r"[A-Z]{1,4}", str(a.get("given", ""))) else a
         for a in item.get("author", [])
     ]
-    return item
+    return {k: (v if k == "id" else _shield(v)) for k, v in item.items()}
 
 
 def format_entries(bib: Bibliography) -> dict[str, str]:
@@ -338,9 +371,9 @@ def format_entries(bib: Bibliography) -> dict[str, str]:
         keys = list(bib.entries)
         for key in keys:
             processor.register(Citation([CitationItem(key)]))
-        rendered = [str(item) for item in processor.bibliography()]
+        rendered = [str(item).translate(_UNSHIELD) for item in processor.bibliography()]
     # citeproc returns the entries in citation order, i.e. the order registered above.
-    return {key: re.sub(r"^\s*\d+\.\s*", "", text) for key, text in zip(keys, rendered)}
+    return {key: re.sub(r"^\s*\d+\.\s*", "", text) for key, text in zip(keys, rendered, strict=True)}
 
 
 def links(entry: Entry) -> list[tuple[str, str]]:
@@ -366,6 +399,7 @@ def links_html(entry: Entry) -> str:
 
 
 def entry_html(entry: Entry, formatted: str) -> str:
+    """One reference: its formatted text (already escaped by format_entries), links, any caveat."""
     parts = [f'<span class="lems-ref__text">{formatted}</span>']
     links = links_html(entry)
     if links:

@@ -79,8 +79,8 @@ def test_same_doi_under_two_ids_ignores_case(tmp_path):
     [
         ("PMID", '"PMID123"', "malformed PMID 'PMID123': expected digits only, e.g. 21328260"),
         ("PMCID", "7003613", "malformed PMCID '7003613': expected 'PMC' followed by digits, e.g. PMC7003613"),
-        ("DOI", "https://doi.org/10.1000/x", "malformed DOI 'https://doi.org/10.1000/x': expected the bare form 10.NNNN/suffix, without https://doi.org/"),
-        ("URL", "http://example.org/", "malformed URL 'http://example.org/': expected an https:// address"),
+        ("DOI", "https://doi.org/10.1000/x", "malformed DOI 'https://doi.org/10.1000/x': expected the bare form 10.NNNN/suffix, without https://doi.org/, quotes, angle brackets or spaces"),
+        ("URL", "http://example.org/", "malformed URL 'http://example.org/': expected an https:// address without quotes, angle brackets or spaces"),
     ],
 )
 def test_malformed_identifiers(tmp_path, field, value, expected):
