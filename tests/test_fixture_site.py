@@ -77,8 +77,9 @@ def test_build_script_reports_a_crash_in_one_line_without_a_traceback(tmp_path):
     from test_new_page import copy_site
 
     config = copy_site(tmp_path)
-    (tmp_path / "CONTRIBUTING.md").unlink()  # docs/about/contributing.md includes it
+    # A Markdown extension that raises while rendering: toc's slugify is a function that takes no argument.
+    config.write_text(config.read_text().replace("      permalink: true\n", "      permalink: true\n      slugify: !!python/name:os.getcwd\n", 1))
     result = subprocess.run([sys.executable, "scripts/build.py", "--config", str(config)], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 1
-    assert "mkdocs stopped: pymdownx.snippets.SnippetMissingError: Snippet at path 'CONTRIBUTING.md' could not be found" in result.stdout.splitlines()
+    assert any(line.startswith("mkdocs stopped: builtins.TypeError:") for line in result.stdout.splitlines()), result.stdout
     assert "Traceback" not in result.stdout + result.stderr

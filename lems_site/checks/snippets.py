@@ -86,7 +86,8 @@ def _resolve(line: int, name: str, bases: tuple[str, ...], root: str) -> Include
             line,
             name,
             None,
-            f"snippet '{name}' is not in an allowed place ({allowed}): put included text in docs/includes/",
+            f"snippet '{name}' is not a file in an allowed place ({allowed}): check the name, and put"
+            " included text in docs/includes/",
         )
     return Include(line, name, path)
 

@@ -293,8 +293,8 @@ def test_snippets_include_only_from_docs_includes(tmp_path):
     page = FRONT + '# T [@bain1996effects]\n\n--8<-- "../../.git/config"\n\n--8<-- "mkdocs.yml"\n\n--8<-- "ok.md"\n'
     settings = site(tmp_path, {"index.md": page}, includes={"ok.md": "Included <script>alert(1)</script>\n"})
     found = messages(run_source_checks(settings))
-    assert "docs/index.md:8: snippet '../../.git/config' is not in an allowed place (docs/includes): put included text in docs/includes/" in found
-    assert "docs/index.md:10: snippet 'mkdocs.yml' is not in an allowed place (docs/includes): put included text in docs/includes/" in found
+    assert "docs/index.md:8: snippet '../../.git/config' is not a file in an allowed place (docs/includes): check the name, and put included text in docs/includes/" in found
+    assert "docs/index.md:10: snippet 'mkdocs.yml' is not a file in an allowed place (docs/includes): check the name, and put included text in docs/includes/" in found
     assert "docs/includes/ok.md:1: raw HTML <script> is not allowed: it runs a script" in found
 
 
