@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from lems_site import audiences, review as frontmatter, sources as document
-from lems_site.checks import files, glossary, headings, raw_html, readability, site_text, snippets
+from lems_site.checks import files, glossary, headings, raw_html, readability, site_text, snippets, wording
 from lems_site.diagrams import checks as diagrams
 from lems_site.references import bibliography, citations
 from lems_site.problems import Problem
@@ -144,6 +144,7 @@ def check_document(doc, settings: Settings, today, bib, report: Report, grades=N
     # reported as missing from it too.
     problems.extend(citations.check(doc, found if bib.loaded else [c for c in found if c.problem], bib))
     problems.extend(diagrams.check(doc))
+    problems.extend(wording.check(doc, plain_audience=settings.readability_audience))
     bases = _snippet_bases(settings)
     include = lambda name: snippets.resolve_name(name, bases, settings.root)  # noqa: E731
     scores = readability.score(doc, settings.readability_audience, grades, include=include)
