@@ -52,6 +52,7 @@ class Cited:
 
     key: str
     detail: str = ""  # locator, prefix or suffix, when the citation carries them
+    times: int = 1  # how often the sentence cites it: one pair, however often
 
 
 @dataclass
@@ -67,6 +68,7 @@ class Sentence:
     # The uncited sentences just before it in the same paragraph: a reviewer sees whether the
     # citation is meant to cover them too.
     before: str = ""
+    lines: tuple = ()  # the source lines of all its citations
 
 
 # --------------------------------------------------------------------------------------------
@@ -169,14 +171,16 @@ def _sentences_of(unit: _Unit, by_line: dict, doc: Document) -> list[Sentence]:
         sources = []
         for index in indices:
             for item in _cited(cited[index]):
-                if all(s.key != item.key for s in sources):
+                at = next((i for i, s in enumerate(sources) if s.key == item.key), None)
+                if at is None:
                     sources.append(item)
-                elif item.detail:
-                    # Cited twice in one sentence with different pages: show both.
-                    at = next(i for i, s in enumerate(sources) if s.key == item.key)
-                    joined = "; ".join(d for d in (sources[at].detail, item.detail) if d)
-                    sources[at] = Cited(item.key, joined)
-        result.append(Sentence(audience, unit.heading, cited[indices[0]].line, text, sources, before=" ".join(uncited)))
+                    continue
+                # Cited twice in one sentence (two cells of a row, say): one pair, every locator.
+                old = sources[at]
+                details = [old.detail] + ([item.detail] if item.detail and item.detail != old.detail else [])
+                sources[at] = Cited(item.key, "; ".join(d for d in details if d), old.times + 1)
+        lines = tuple(sorted({cited[i].line for i in indices}))
+        result.append(Sentence(audience, unit.heading, lines[0], text, sources, before=" ".join(uncited), lines=lines))
         uncited = []
     return result
 
@@ -389,6 +393,7 @@ def _sentence_values(sentence: Sentence, section: int, entries: Mapping, formatt
         sources.append(
             {
                 "key": cited.key,
+                "times": cited.times,
                 "detail": cited.detail,
                 "known": entry is not None,
                 "reference": safe_reference_html(formatted.get(cited.key, "")) if entry else "",
@@ -403,6 +408,7 @@ def _sentence_values(sentence: Sentence, section: int, entries: Mapping, formatt
         "text": sentence.text,
         "before": sentence.before,
         "line": sentence.line,
+        "lines": " ".join(str(n) for n in sentence.lines),
         "hash": sentence.hash,
         "sources": sources,
     }
