@@ -9,7 +9,7 @@ PY     := $(VENV)/bin/python
 MERMAID := docs/assets/vendor/mermaid/mermaid.esm.min.mjs
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test build setup assets check bench lock new-page clean
+.PHONY: serve test build setup assets check bench lock new-page review clean
 
 # The validated build first (it must pass), then MkDocs' preview server: it rebuilds on every
 # save and reloads the page.
@@ -33,6 +33,11 @@ bench: build
 new-page: setup
 	@if [ -z "$(title)" ] || [ -z "$(page)" ]; then $(PY) scripts/new_page.py --help; exit 2; fi
 	$(PY) scripts/new_page.py --title "$(title)" --path "$(page)" $(if $(section),--section "$(section)")
+
+# make review PAGE=docs/treatment/ivig.md: the reviewer's sheet, reports/review-treatment-ivig.html
+review: setup
+	@if [ -z "$(PAGE)" ]; then echo "usage: make review PAGE=docs/<page>.md   (writes reports/review-<page>.html)" >&2; exit 2; fi
+	$(PY) scripts/review_sheet.py --page "$(PAGE)"
 
 setup: $(VENV)/.installed node_modules/.installed $(MERMAID)
 
