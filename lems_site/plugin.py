@@ -53,6 +53,20 @@ class LemsPlugin(BasePlugin[LemsConfig]):
     supports_multiple_instances = False
 
     def __init__(self):
+        super().__init__()
+        self._forget_build()
+
+    def load_config(self, options, config_file_path=None):
+        """Validate the options; a new configuration starts a new build's state.
+
+        MkDocs keeps one instance of a plugin that has `on_startup` for the whole process (so
+        that `mkdocs serve` can reuse it): what one site's build learnt must not leak into the
+        next configuration loaded in the same process.
+        """
+        self._forget_build()
+        return super().load_config(options, config_file_path)
+
+    def _forget_build(self) -> None:
         self.settings: Settings | None = None
         self.report: Report | None = None
         self.formatted_references: dict[str, str] = {}

@@ -122,3 +122,17 @@ def test_an_unknown_readability_audience_is_a_clear_configuration_error(tmp_path
     err = capsys.readouterr().err
     assert "readability.audience" in err and "expected one of patient, professional; got 'carer'" in err
     assert "Traceback" not in err
+
+
+def test_a_second_site_loaded_in_the_same_process_gets_its_own_report(tmp_path):
+    # MkDocs reuses one instance of a plugin with on_startup for the whole process.
+    one = small_site(tmp_path / "one", AUDIENCES)
+    two = small_site(tmp_path / "two", AUDIENCES)
+    (tmp_path / "two" / "docs" / "index.md").write_text("# No front matter\n")
+    first = load_site(one)
+    report_one = lems_plugin(first).check_sources(first)
+    second = load_site(two)
+    report_two = lems_plugin(second).check_sources(second)
+    assert report_one is not report_two
+    assert [p.path for p in report_two.problems if "front matter" in p.message] == ["docs/index.md"] * 3
+    assert not [p for p in report_one.problems if "front matter" in p.message]

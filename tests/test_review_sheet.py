@@ -181,9 +181,6 @@ def sheet_for(config_file: str, rel: str):
     config = load_site(config_file)
     assert config is not None
     plugin = lems_plugin(config)
-    # MkDocs keeps one instance of a plugin with on_startup per process, across configs: drop
-    # the previous site's report, or the second site of this process would get the first's.
-    plugin.report = plugin.settings = None
     report = plugin.check_sources(config, today=TODAY)
     audiences = {a.id: a.block_label for a in plugin.config.audiences}
     html = review_sheet.build(report, rel, audiences=audiences, commit="abc1234", generated=_dt.date(2026, 11, 22))
