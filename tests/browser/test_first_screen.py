@@ -144,3 +144,16 @@ def test_no_layout_shift(visit, audience, stored, device):
     assert page.evaluate("document.documentElement.dataset.audience") == audience
     cls = page.evaluate("window.__cls")
     assert f"{cls:.3f}" == "0.000", page.evaluate("window.__shifts")
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_compact_first_screen_has_no_accessibility_violations(visit, audience):
+    """axe on a phone too: the compact chooser and the one-line status (WCAG 2.2 AA)."""
+    from browser.test_accessibility import violations
+
+    page = visit(**PHONE).open(f"treatment/ivig/?audience={audience}")
+    count, report = violations(page)
+    assert count == 0, report
+    page.locator(".lems-status summary").click()
+    count, report = violations(page)
+    assert count == 0, report
