@@ -17,7 +17,8 @@ FIRST_CONTENT = """() => {
   const visible = e => e.checkVisibility({visibilityProperty: true});
   const block = [...document.querySelectorAll('.lems-audience')].find(visible);
   // Laid out, not necessarily drawn yet: a diagram is hidden until Mermaid has drawn it.
-  const first = [...block.children].find(e => e.checkVisibility() && !/^H[1-6]$/.test(e.tagName) && !e.matches('.lems-audience__label'));
+  const reading = e => e.checkVisibility() && !/^H[1-6]$/.test(e.tagName) && !e.matches('.lems-audience__label');
+  const first = [...block.children].find(reading);
   return {top: first.getBoundingClientRect().top, tag: first.tagName, text: first.textContent.trim().slice(0, 40)};
 }"""
 

@@ -37,22 +37,27 @@ def results(page):
 
 def test_material_internals_the_deferral_relies_on():
     """What an upgrade of mkdocs-material (pinned at 9.8.1) must keep, or search-on-demand.js breaks."""
-    assert version("mkdocs-material") == "9.8.1", "mkdocs-material is no longer 9.8.1: re-check search-on-demand.js against the new bundle.js"
+    assert version("mkdocs-material") == "9.8.1", "mkdocs-material is not 9.8.1: re-check search-on-demand.js"
     bundle = next((MATERIAL / "assets" / "javascripts").glob("bundle.*.min.js")).read_text()
     base = (MATERIAL / "base.html").read_text()
-    # 1. The worker URL is #__config's "search" and the worker is made with the global `new Worker(url)`.
-    assert re.search(r'"search": "assets/javascripts/workers/search\.[0-9a-f]+\.min\.js" \| url', base), \
-        "base.html no longer puts the worker URL in #__config's \"search\" (point 1)"
-    assert 'JSON.parse(Va.textContent)' in bundle and re.search(r'j\("#__config"\)', bundle), "bundle.js no longer reads #__config (point 1)"
-    assert re.search(r"=new Worker\(e\)", bundle), "bundle.js no longer creates the search worker with `new Worker(url)` (point 1)"
+    before_index = bundle.split("search_index.json")[0][-400:]
+    scripts_block = base.split("{% block scripts %}")[1]
+    # 1. The worker URL is #__config's "search"; the worker is made with the global `new Worker(url)`.
+    assert re.search(r'"search": "assets/javascripts/workers/search\.[0-9a-f]+\.min\.js" \| url', base), (
+        'point 1: base.html no longer puts the worker URL in #__config\'s "search"'
+    )
+    assert re.search(r'j\("#__config"\)', bundle), "point 1: bundle.js no longer reads #__config"
+    assert re.search(r"=new Worker\(e\)", bundle), (
+        "point 1: bundle.js no longer makes the worker with `new Worker(url)`"
+    )
     # 2. The index is fetched with XMLHttpRequest (open + send) from search/search_index.json under "base".
-    assert 'new URL("search/search_index.json",' in bundle, "bundle.js no longer fetches search/search_index.json (point 2)"
-    assert re.search(r'new XMLHttpRequest;return \w+\.open\("GET"', bundle) and "fetch(" not in bundle.split("search_index.json")[0][-400:], \
-        "bundle.js no longer fetches with XMLHttpRequest: the hold at send() would not apply (point 2)"
+    assert 'new URL("search/search_index.json",' in bundle, "point 2: bundle.js no longer fetches search_index.json"
+    assert re.search(r'new XMLHttpRequest;return \w+\.open\("GET"', bundle) and "fetch(" not in before_index, (
+        "point 2: bundle.js no longer fetches with XMLHttpRequest, so the hold at send() does not apply"
+    )
     # 3. Both happen once, when bundle.js runs, after the scripts before it.
-    assert 'document.forms.namedItem("search")' in bundle, "bundle.js no longer decides on search at start-up (point 3)"
-    assert "{% block scripts %}" in base and "assets/javascripts/bundle." in base.split("{% block scripts %}")[1], \
-        "base.html no longer loads bundle.js in its scripts block, after ours (point 3)"
+    assert 'document.forms.namedItem("search")' in bundle, "point 3: bundle.js no longer sets up search at start-up"
+    assert "assets/javascripts/bundle." in scripts_block, "point 3: base.html no longer loads bundle.js in `scripts`"
 
 
 @pytest.mark.parametrize("device", ["desktop", "phone"])
