@@ -124,5 +124,5 @@ def report_url(repository: str, *, title: str, page_url: str, source: str) -> st
     return (
         f"{repository.rstrip('/')}/issues/new?template=page-problem.yml"
         f"&title={quote('Problem on page: ' + title, safe='')}&page={quote(page_url, safe='')}"
-        f"&source={quote(source, safe='')}"
+        f"&source={quote(source)}"
     )

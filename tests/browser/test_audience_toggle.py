@@ -129,6 +129,34 @@ def test_in_page_link_to_the_other_version_switches_too(visit):
     assert page.locator(f"#{PROFESSIONAL_ANCHOR}").is_visible()
 
 
+@pytest.mark.parametrize("fragment", ["__proto__", "constructor", "toString", "hasOwnProperty"])
+def test_fragments_are_data_not_property_names(visit, fragment):
+    """#__proto__ and friends name no section: one version, no notice, no error (issue 10)."""
+    v = visit()
+    page = v.open(f"{PAGE}#{fragment}")
+    # Again after load, through the hashchange handler of audience.js.
+    page.evaluate("location.hash = 'ivig-how-it-is-given'")
+    page.evaluate(f"location.hash = '{fragment}'")
+    page.wait_for_timeout(100)
+    assert version(page) == "patient" and page.evaluate("document.documentElement.dataset.audienceSource") == "default"
+    assert shown(page, "patient") and not shown(page, "professional")
+    assert page.locator(".lems-chooser__switched:visible").count() == 0
+    assert not page.evaluate("document.documentElement.hasAttribute('data-audience-previous')")
+    assert page.locator("#lems-announcer").text_content() == ""
+    assert v.errors == []
+
+
+def test_storage_key_and_query_parameter_come_from_the_config(visit):
+    v = visit()
+    page = v.open(PAGE)
+    config = json.loads(page.locator("#lems-audience-config").text_content())
+    page.locator(".lems-chooser").get_by_role("radio", name="Healthcare professional").check()
+    assert page.evaluate(f"localStorage.getItem({json.dumps(config['storageKey'])})") == "professional"
+    page = v.open(f"{PAGE}?{config['queryParameter']}=patient")
+    page.locator(".lems-chooser").get_by_role("radio", name="Healthcare professional").check()
+    assert f"{config['queryParameter']}=professional" in page.url
+
+
 def test_link_to_a_section_of_the_chosen_version_changes_nothing(visit):
     page = visit().open(f"{PAGE}#{PATIENT_ANCHOR}")
     assert version(page) == "patient"

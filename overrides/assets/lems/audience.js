@@ -3,19 +3,34 @@
  * The head script (partials/lems/audience-head.html) has already chosen the version before the
  * first paint and recorded why on <html>: data-audience, and data-audience-source = default
  * (no choice yet), stored (a saved choice), link (?audience= in the URL) or anchor (the URL's
- * #section is in the other version). This file wires up the controls after load.
+ * #section is in the other version). This file wires up the controls; it is loaded with `defer`,
+ * so it runs once the whole page is parsed, before DOMContentLoaded.
+ *
+ * Values from the address (the #fragment, ?audience=) and from storage are data: each is only
+ * ever compared with the configured audiences and looked up as an own property, so a fragment
+ * such as #__proto__ or #constructor finds nothing. The storage key and the query parameter
+ * come from the config JSON (#lems-audience-config), as the head script reads them.
  */
 (function () {
   "use strict";
 
   var root = document.documentElement;
   var config = JSON.parse(document.getElementById("lems-audience-config").textContent);
-  var STORAGE_KEY = "lems.audience";
+  var STORAGE_KEY = config.storageKey;
+  var QUERY_PARAMETER = config.queryParameter;
   var announcer = document.getElementById("lems-announcer");
+
+  function own(object, key) {
+    return object !== null && typeof object === "object" && Object.prototype.hasOwnProperty.call(object, key);
+  }
+
+  function isAudience(value) {
+    return typeof value === "string" && config.audiences.indexOf(value) >= 0;
+  }
 
   /* "For healthcare professionals" -> "for healthcare professionals", from extra.audiences. */
   function versionName(audience) {
-    var label = config.labels[audience] || audience;
+    var label = own(config.labels, audience) ? String(config.labels[audience]) : audience;
     return label.charAt(0).toLowerCase() + label.slice(1);
   }
 
@@ -42,7 +57,7 @@
   }
 
   function show(audience, source) {
-    if (config.audiences.indexOf(audience) < 0) return;
+    if (!isAudience(audience)) return;
     root.setAttribute("data-audience", audience);
     root.setAttribute("data-audience-source", source);
     syncInputs();
@@ -53,21 +68,23 @@
   function updateUrl(audience) {
     try {
       var url = new URL(window.location.href);
-      if (url.searchParams.has("audience")) {
-        url.searchParams.set("audience", audience);
+      if (url.searchParams.has(QUERY_PARAMETER)) {
+        url.searchParams.set(QUERY_PARAMETER, audience);
         window.history.replaceState(window.history.state, "", url.toString());
       }
     } catch (error) { /* very old browsers: the address simply stays as it was */ }
   }
 
   function choose(audience) {
+    if (!isAudience(audience)) return;
     show(audience, "stored");
     store(audience);
     announce("Now showing the version " + versionName(audience) + ".");
   }
 
   function audienceOfAnchor(id) {
-    return config.anchors[id] || null;
+    var audience = own(config.anchors, id) ? config.anchors[id] : null;
+    return isAudience(audience) ? audience : null;
   }
 
   function followAnchor() {
@@ -85,7 +102,12 @@
   }
 
   function announceSwitch(audience) {
-    var notice = document.querySelector('.lems-chooser__switched[data-lems-when-audience="' + audience + '"] p');
+    if (!isAudience(audience)) return;
+    var notices = document.querySelectorAll(".lems-chooser__switched[data-lems-when-audience]");
+    var notice = null;
+    notices.forEach(function (candidate) {
+      if (candidate.getAttribute("data-lems-when-audience") === audience) notice = candidate.querySelector("p");
+    });
     if (notice) announce(notice.textContent.trim());
   }
 
@@ -131,7 +153,7 @@
     button.addEventListener("click", function () {
       var audience = block ? block.getAttribute("data-audience") : root.getAttribute("data-audience");
       var url = new URL(window.location.href);
-      url.searchParams.set("audience", audience);
+      url.searchParams.set(QUERY_PARAMETER, audience);
       url.hash = heading.id;
       var text = url.toString();
       var done = function () { announce("Link to “" + title + "” copied."); button.textContent = "Copied"; window.setTimeout(function () { button.textContent = "Copy link"; }, 2000); };
