@@ -25,6 +25,7 @@ import validate as source_checks
 
 from lems_site.driver import in_folder_of, lems_plugin, load_site
 from lems_site.mkdocs_log import collect_warnings
+from lems_site.plugin import REQUIRE_DIAGRAMS_ENV
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -36,6 +37,10 @@ def main(argv=None) -> int:
     parser.add_argument("--online", action="store_true", help="also check every PMID and DOI against PubMed and Crossref")
     parser.add_argument("--fail-overdue", action="store_true", help="fail when a page's review is overdue (the scheduled job)")
     parser.add_argument("--today", type=_dt.date.fromisoformat, default=None)
+    parser.add_argument(
+        "--require-diagrams", action="store_true",
+        help=f"fail unless every diagram is drawn at build time (CI, publishing; also {REQUIRE_DIAGRAMS_ENV}=1)",
+    )
     parser.add_argument("--no-linkcheck", action="store_true", help="skip linkchecker (quick local previews only)")
     args = parser.parse_args(argv)
 
@@ -45,6 +50,8 @@ def main(argv=None) -> int:
     if config is None:
         return 2
     plugin = lems_plugin(config)
+    if args.require_diagrams:
+        plugin.config.diagrams.draw = "require"
 
     print("== 1/4 Source checks")
     report = plugin.check_sources(config, today=args.today)
@@ -62,6 +69,8 @@ def main(argv=None) -> int:
     if mkdocs_build(config):
         print("mkdocs build failed: fix the problems above", file=sys.stderr)
         return 1
+    if plugin.diagram_notice:
+        print(plugin.diagram_notice)
 
     if not args.no_linkcheck:
         print("== 3/4 Links and anchors (linkchecker on 127.0.0.1)")
