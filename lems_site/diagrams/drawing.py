@@ -173,7 +173,7 @@ def missing_tools(*, chromium: str, mermaid_js: str) -> str:
 
 def needs_browser_drawing(html: str) -> bool:
     """Whether the page still holds a diagram for mermaid2 to draw in the browser."""
-    return bool(_MERMAID_BLOCK.search(html))
+    return "mermaid" in html and bool(_MERMAID_BLOCK.search(html))
 
 
 class DiagramDrawer:
