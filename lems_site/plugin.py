@@ -10,6 +10,8 @@ after every other plugin has finished with the page.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
+import html as _html
 import logging
 import os
 import re
@@ -26,6 +28,7 @@ from mkdocs.structure.pages import Page
 from lems_site import audiences, review, vocabulary
 from lems_site.checks import Report, check_rendered_html, links, run_source_checks, site_text
 from lems_site.config import LemsConfig, Settings, settings_for
+from lems_site.diagrams import drawing
 from lems_site.html import csp, material_fixes
 from lems_site.problems import Problem
 from lems_site.references import bibliography, citations
@@ -45,6 +48,7 @@ class PageState:
 
     anchors: dict[str, str] = field(default_factory=dict)  # id -> audience of its section
     audiences: list[str] = field(default_factory=list)  # versions the page has
+    diagrams: list[str] = field(default_factory=list)  # drawn SVG, in page order
 
 
 class LemsPlugin(BasePlugin[LemsConfig]):
@@ -77,6 +81,12 @@ class LemsPlugin(BasePlugin[LemsConfig]):
         self.today: _dt.date | None = None
         self.site_pages = links.SitePages()
         self.files: Files | None = None
+        # Diagrams: "svg" (drawn at build time) or "browser" (mermaid2 draws them on the page).
+        self.diagram_mode = "browser"
+        self.diagram_notice = ""
+        self.drawer: drawing.DiagramDrawer | None = None
+        self.drawer_start = 0.0
+        self.diagram_counts = {"drawn": 0, "cached": 0, "seconds": 0.0}
 
     # -----------------------------------------------------------------------------------------
     # Driving the checks outside an MkDocs build (scripts/validate.py, build.py, new_page.py)
@@ -105,6 +115,7 @@ class LemsPlugin(BasePlugin[LemsConfig]):
         self.settings = settings_for(self.config, config)
         labels = {a.id: a.block_label for a in self.config.audiences}
         config.markdown_extensions.append(audiences.AudienceExtension(labels=labels))
+        _guard_mermaid2(config)
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
@@ -118,6 +129,7 @@ class LemsPlugin(BasePlugin[LemsConfig]):
             (log.warning if problem.severity == "error" else log.info)(str(problem))
         bib = report.bibliography
         self.formatted_references = bibliography.format_entries(bib) if bib and bib.entries else {}
+        self._plan_diagrams(config)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         self.files = files
@@ -183,7 +195,9 @@ class LemsPlugin(BasePlugin[LemsConfig]):
             log.warning(str(problem))
         self.site_pages.ids[page.file.src_uri] = links.ids_in(html)
         anchors, present = audiences.anchors_in(html)
-        self.pages[page.file.src_uri] = PageState(anchors=anchors, audiences=present)
+        state = self.pages[page.file.src_uri] = PageState(anchors=anchors, audiences=present)
+        if self.diagram_mode == "svg":
+            html = self._draw_diagrams(html, rel, state)
         furniture = self._render("partials/lems/page-status.html", page=page, config=config)
         if page.is_homepage:
             furniture += self._render("partials/lems/audience-welcome.html", page=page, config=config)
@@ -205,8 +219,24 @@ class LemsPlugin(BasePlugin[LemsConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         # Last: every other plugin (mermaid2 adds its loader here) has finished with the page.
         state = self.pages.get(page.file.src_uri, PageState())
+        output = _fill_diagrams(output, state.diagrams)
         output = audiences.tag_toc(output, state.anchors)
         return self._secure(material_fixes.fix(output), self._rel(page))
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._close_drawer()
+        if self.diagram_mode == "svg":
+            counts = self.diagram_counts
+            drawn = counts["drawn"]
+            timing = f" in {counts['seconds']:.1f} s after {self.drawer_start:.1f} s to start Chromium" if drawn else ""
+            self.diagram_notice = f"Diagrams: {drawn} drawn{timing}; {counts['cached']} from the cache; inline SVG"
+            log.info(self.diagram_notice)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._close_drawer()
+
+    def on_shutdown(self) -> None:
+        self._close_drawer()
 
     @event_priority(-100)
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
@@ -227,6 +257,87 @@ class LemsPlugin(BasePlugin[LemsConfig]):
             log.warning(f"{where}:1: link '{link}' in the built page: {reason}")
 
     # -----------------------------------------------------------------------------------------
+
+    def _plan_diagrams(self, config: MkDocsConfig) -> None:
+        """Draw at build time, or leave the diagrams to mermaid2 in the browser (and say why)."""
+        self._close_drawer()
+        self.drawer = None
+        self.drawer_start = 0.0
+        self.diagram_counts = {"drawn": 0, "cached": 0, "seconds": 0.0}
+        self.diagram_mode, self.diagram_notice = "browser", ""
+        options = self.config.diagrams
+        draw = "require" if os.environ.get(REQUIRE_DIAGRAMS_ENV, "") not in ("", "0") else options.draw
+        if self.serving or draw == "browser":
+            # The live preview keeps drawing in the browser: a save shows at once, no Chromium.
+            return
+        chromium = options.chromium
+        mermaid_js = os.path.join(self.settings.root, options.mermaid)
+        missing = drawing.missing_tools(chromium=chromium, mermaid_js=mermaid_js)
+        if missing:
+            if draw == "require":
+                raise PluginError(f"Diagrams must be drawn at build time, but {missing}")
+            self.diagram_notice = f"Diagrams: {missing}: drawn in the browser by mermaid2 instead"
+            log.info(self.diagram_notice)
+            return
+        mermaid2 = config.plugins.get("mermaid2")
+        arguments = dict(mermaid2.config.get("arguments") or {}) if mermaid2 is not None else {}
+        self.drawer = drawing.DiagramDrawer(
+            chromium=chromium,
+            mermaid_js=mermaid_js,
+            config=drawing.drawing_config(arguments),
+            cache_dir=os.path.join(self.settings.cache_dir, "diagrams"),
+        )
+        self.diagram_mode = "svg"
+
+    def _draw_diagrams(self, html: str, rel: str, state: PageState) -> str:
+        """Each `<div class="mermaid">` becomes a place for its SVG, filled in after the page is built.
+
+        The SVG itself goes in only at on_post_page, after the search plugin has read the page:
+        its styles and labels would otherwise become search text.
+        """
+        doc = self.report.documents.get(rel)
+        lines = [f.start for f in doc.fences if f.lang == "mermaid"] if doc else []
+
+        def replace(match: re.Match) -> str:
+            number = len(state.diagrams) + 1
+            line = lines[number - 1] if number <= len(lines) else 1
+            source = _html.unescape(match.group("source")).strip("\n")
+            svg = self._drawn(source, f"lems-diagram-{number}", f"{rel}:{line}")
+            if svg is None:
+                return match.group(0)
+            state.diagrams.append(svg)
+            return DIAGRAM_PLACE.format(number=len(state.diagrams))
+
+        return MERMAID_DIV.sub(replace, html)
+
+    def _drawn(self, source: str, element_id: str, where: str) -> str | None:
+        try:
+            result = self.drawer.draw(source)
+            prepared = _prepare(result, element_id)
+            if result.cached and (prepared is None or prepared.removed):
+                # An untrusted cache file that needed cleaning: throw it away and draw anew.
+                log.info(f"{where}: the cached drawing was unusable; drawing it again")
+                self.drawer.forget(result.key)
+                result = self.drawer.draw(source)
+                prepared = _prepare(result, element_id)
+            if prepared is None:
+                raise drawing.DiagramError("Mermaid's drawing is not well-formed SVG")
+        except drawing.DiagramError as err:
+            log.warning(f"{where}: {err}")
+            return None
+        if self.drawer.launches and not self.drawer_start:
+            self.drawer_start = self.drawer.start_seconds
+        self.diagram_counts["cached" if result.cached else "drawn"] += 1
+        self.diagram_counts["seconds"] += result.seconds
+        if prepared.removed:
+            dropped = ", ".join(sorted(set(prepared.removed)))
+            log.warning(f"{where}: removed from Mermaid's drawing as unsafe: {dropped}")
+        return prepared.svg
+
+    def _close_drawer(self) -> None:
+        drawer = getattr(self, "drawer", None)
+        if drawer is not None:
+            drawer.close()
 
     def _secure(self, output: str, where: str) -> str:
         policy = csp.policy(self.allowed_scripts, allow_any_inline=self.serving)
@@ -313,11 +424,51 @@ class LemsPlugin(BasePlugin[LemsConfig]):
         return frozenset(hashes)
 
 
+def _prepare(result: drawing.Drawing, element_id: str) -> drawing.Prepared | None:
+    try:
+        return drawing.prepare_svg(result.svg, element_id=element_id)
+    except drawing.DiagramError:
+        return None
+
+
+def _fill_diagrams(output: str, diagrams: list[str]) -> str:
+    for number, svg in enumerate(diagrams, start=1):
+        output = output.replace(DIAGRAM_PLACE.format(number=number), f'<div class="lems-diagram">{svg}</div>', 1)
+    return output
+
+
+def _guard_mermaid2(config: MkDocsConfig) -> None:
+    """Run mermaid2's page handler only on pages that still have a diagram for it.
+
+    It parses and re-serialises with BeautifulSoup every page that contains the word "mermaid",
+    diagram or not; a page whose diagrams were drawn at build time has nothing for it to do.
+    """
+    mermaid2 = config.plugins.get("mermaid2")
+    events = config.plugins.events["post_page"]
+    for index, handler in enumerate(events):
+        if mermaid2 is None or getattr(handler, "__self__", None) is not mermaid2:
+            continue
+
+        @functools.wraps(handler)
+        def only_with_diagrams(output, *args, handler=handler, **kwargs):
+            return handler(output, *args, **kwargs) if drawing.needs_browser_drawing(output) else output
+
+        events[index] = only_with_diagrams
+        origins = getattr(config.plugins, "_event_origins", None)
+        if isinstance(origins, dict):
+            origins[only_with_diagrams] = origins.get(handler, "mermaid2")
+
+
 @dataclass
 class _StandIn:
     url: str
     title: str = "stand-in"
 
+
+REQUIRE_DIAGRAMS_ENV = "LEMS_REQUIRE_DIAGRAMS"
+# pymdownx.superfences with mermaid2.fence_mermaid writes `<div class="mermaid">SOURCE</div>`.
+MERMAID_DIV = re.compile(r'<div\s+(?:id="[^"]*"\s+)?class="mermaid">(?P<source>.*?)</div>', re.S)
+DIAGRAM_PLACE = '<div class="lems-diagram" data-lems-diagram="{number}"></div>'
 
 PAGE_LIST_HEADING = "\n\n## References {#references}\n\n"
 FULL_LIST_HEADING = "\n\n## Every reference {#every-reference}\n\n"

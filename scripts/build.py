@@ -21,6 +21,7 @@ import time
 import validate as source_checks
 
 from lems_site.driver import collect_warnings, in_folder_of, lems_plugin, load_site
+from lems_site.plugin import REQUIRE_DIAGRAMS_ENV
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -32,6 +33,10 @@ def main(argv=None) -> int:
     parser.add_argument("--online", action="store_true", help="also check every PMID and DOI against PubMed and Crossref")
     parser.add_argument("--fail-overdue", action="store_true", help="fail when a page's review is overdue (the scheduled job)")
     parser.add_argument("--today", type=_dt.date.fromisoformat, default=None)
+    parser.add_argument(
+        "--require-diagrams", action="store_true",
+        help=f"fail unless every diagram is drawn at build time (CI, publishing; also {REQUIRE_DIAGRAMS_ENV}=1)",
+    )
     args = parser.parse_args(argv)
 
     started = time.monotonic()
@@ -40,6 +45,8 @@ def main(argv=None) -> int:
     if config is None:
         return 2
     plugin = lems_plugin(config)
+    if args.require_diagrams:
+        plugin.config.diagrams.draw = "require"
 
     print("== 1/3 Source checks")
     report = plugin.check_sources(config, today=args.today)
@@ -57,6 +64,8 @@ def main(argv=None) -> int:
     if mkdocs_build(config):
         print("mkdocs build failed: fix the problems above", file=sys.stderr)
         return 1
+    if plugin.diagram_notice:
+        print(plugin.diagram_notice)
 
     print("== 3/3 Readability")
     source_checks.print_readability(report.readability, plugin.settings.max_grade)
