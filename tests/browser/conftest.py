@@ -94,3 +94,16 @@ def visit(browser, base_url):
     yield make
     for v in visits:
         v.close()
+
+
+def page_dates(src: str) -> dict:
+    """The review dates a page's front matter gives, as the status box writes them."""
+    from lems_site import review, sources
+
+    doc = sources.parse(os.path.join(ROOT, "docs", src), "docs/" + src)
+    values = review.status_values(doc.front_matter)
+    return {name: values[name] for name in ("last_updated", "next_review")}
+
+
+def long_date(value) -> str:
+    return value.strftime("%-d %B %Y")

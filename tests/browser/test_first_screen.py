@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from browser.conftest import PAGES
+from browser.conftest import PAGES, long_date, page_dates
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 AUDIENCES = ["patient", "professional"]
@@ -119,7 +119,8 @@ def test_review_status_is_one_line_with_the_details_on_demand(visit):
     assert not dates.is_visible()
     summary.click()
     assert dates.is_visible()
-    assert page.locator(".lems-status").get_by_text("22 February 2027").is_visible()
+    next_review = long_date(page_dates("treatment/ivig.md")["next_review"])
+    assert page.locator(".lems-status").get_by_text(next_review).is_visible()
     assert page.locator(".lems-status").get_by_text("No clinician has reviewed this page yet.").is_visible()
 
 

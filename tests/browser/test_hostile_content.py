@@ -14,10 +14,8 @@ import shutil
 import subprocess
 import sys
 
-import pytest
 
 import sitehttp
-from browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from conftest import ROOT
 
 SCRIPT = "<script>window.__pwned=1</script><img src=x onerror=window.__pwned=2>"
@@ -33,6 +31,7 @@ ENTRY = f"""
   page: "2{SCRIPT}"
   PMID: "12345678"
   unverified: "Reason {SCRIPT}"
+  findings: A plain note; markup in it is refused by the source checks.
 """
 
 
@@ -59,7 +58,7 @@ def cite_from_evidence(site_root):
     page.write_text(text.replace(marker, marker + "\nOne hostile source [@hostile2020entry].\n", 1), encoding="utf-8")
 
 
-def test_hostile_bibliography_values_are_shown_as_text_and_never_run(tmp_path):
+def test_hostile_bibliography_values_are_shown_as_text_and_never_run(tmp_path, browser):
     site_root = copy_site(tmp_path)
     with open(site_root / "docs" / "bibliography.yaml", "a", encoding="utf-8") as handle:
         handle.write(ENTRY)
@@ -67,14 +66,10 @@ def test_hostile_bibliography_values_are_shown_as_text_and_never_run(tmp_path):
     result = build(site_root)
     assert result.returncode == 0, result.stderr[-3000:]
 
-    from playwright.sync_api import sync_playwright
-
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium")
-    with sitehttp.serve(str(site_root / "site")) as base_url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    # The session's browser (conftest.py): a second Playwright in one process is refused.
+    with sitehttp.serve(str(site_root / "site")) as base_url:
+        context = browser.new_context()
         try:
-            context = browser.new_context()
             requests, dialogs, navigations = [], [], []
             context.on("request", lambda request: requests.append(request.url))
             for path in ("evidence/", "references/"):
@@ -91,7 +86,7 @@ def test_hostile_bibliography_values_are_shown_as_text_and_never_run(tmp_path):
                 assert entry.locator("script, img").count() == 0
                 page.close()
         finally:
-            browser.close()
+            context.close()
     assert dialogs == []
     assert all(url.startswith("http://127.0.0.1") for url in requests + navigations), [
         url for url in requests + navigations if not url.startswith("http://127.0.0.1")
