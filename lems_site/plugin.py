@@ -34,11 +34,12 @@ from lems_site.problems import Problem
 from lems_site.references import bibliography, citations
 
 # Inline scripts of the theme and this plugin: every one is a template without variables, so
-# its hash is known before the first page is built (html/csp.py).
+# its hash is known before the first page is built (html/csp.py). They are .html files so that
+# MkDocs treats them as templates and does not also publish them as static files.
 INLINE_SCRIPT_TEMPLATES = (
-    "partials/lems/inline/audience-head.js",
-    "partials/lems/inline/material-base.js",
-    "partials/lems/inline/material-content.js",
+    "partials/lems/inline/audience-head.html",
+    "partials/lems/inline/material-base.html",
+    "partials/lems/inline/material-content.html",
 )
 
 

@@ -371,3 +371,30 @@ def test_read_utf8_names_the_byte_and_offset(tmp_path):
     with pytest.raises(files.SourceError) as caught:
         files.read_utf8(str(path), "docs/x.md")
     assert str(caught.value.problem) == "docs/x.md:1: not UTF-8 (byte 0xe9 at offset 287): save the file as UTF-8"
+
+
+def test_a_grade_cache_inside_the_repository_is_never_read(tmp_path):
+    """A cache that arrives with a pull request must not decide a grade (it only saves time)."""
+    import dataclasses
+    import hashlib
+    import importlib.metadata
+    import json
+
+    from helpers import FRONT_MATTER, GOOD_ENTRY, doc, settings_for
+
+    from lems_site.checks import grade_cache_path
+
+    hard = "Notwithstanding pharmacokinetic heterogeneity, immunomodulatory interventions necessitate individualised titration."
+    page = FRONT_MATTER + f"\n# T\n\n/// audience | patient\n\n## Words {{#words}}\n\n{hard} [@bain1996effects]\n\n///\n"
+    settings = settings_for(tmp_path, GOOD_ENTRY, {"index.md": page})
+    # A forged cache in the checkout saying every section reads at grade 1.
+    planted = tmp_path / ".cache"
+    planted.mkdir()
+    section = readability.sections(doc(page, rel="docs/index.md"), "patient")[0][2]
+    forged = {"textstat": importlib.metadata.version("textstat"),
+              "grades": {hashlib.sha256(section.encode()).hexdigest(): 1.0}}
+    (planted / "readability-grades.json").write_text(json.dumps(forged))
+    inside = dataclasses.replace(settings, cache_dir=str(planted))
+    assert grade_cache_path(inside) is None
+    problems = [p.message for p in run_source_checks(inside).problems if "reads at grade" in p.message]
+    assert len(problems) == 1 and "grade 1.0" not in problems[0]
