@@ -212,7 +212,7 @@ def _measure(browser, url: str, version: str) -> dict:
     context.add_init_script(f"localStorage.setItem({json.dumps(STORAGE_KEY)}, {json.dumps(version)});" + LAYOUT_SHIFT)
     responses = []
     page = context.new_page()
-    page.on("response", responses.append)
+    page.on("response", lambda response: responses.append(response))
     page.goto(url, wait_until="networkidle")
     diagrams = page.locator("div.mermaid").count()
     if diagrams:
