@@ -289,7 +289,7 @@ def report(results: dict, budgets: dict) -> str:
             k = exponent((small, t[small]), (large, t[large]))
             name = f"exponent, {kind}{' + navigation.prune' if prune else ''}, {small} -> {large} pages"
             rows.append([name, f"{k:.2f}", f"{t[small]:.2f} s -> {t[large]:.2f} s", f"<= {limit}", mark(k, limit)])
-    out = [table(["figure (scaling: build.py --no-linkcheck, 1 run)", "value", "runs", "budget", "mark"], rows)]
+    out = [table(["figure (exponents: build.py --no-linkcheck, 1 run each)", "value", "runs", "budget", "mark"], rows)]
     lighthouse, rows = {r["path"]: r for r in results["lighthouse"]}, []
     for p in results["pages"]:
         kind = "diagram" if p["diagrams"] else "plain"
@@ -306,8 +306,8 @@ def report(results: dict, budgets: dict) -> str:
         weight = [p["requests"], f"{p['raw'] / 1024:.1f}", f"{kb:.1f} / {kb_limit}", mark(kb, kb_limit)]
         shift = [f"{cls:.3f}", mark(cls, budgets["layout_shift"]), f"{score} / {lh_limit}", lh_mark]
         rows.append([p["path"], p["version"], kind, *weight, *shift])
-    headers = "version type reqs raw_KB gzip_KB/max mark CLS mark Lighthouse/min mark".replace("_", " ").split()
-    out += ["", table(["page (cold load; KB, gzip level 6)", *[h.replace("/", " / ") for h in headers]], rows)]
+    headers = "version type reqs raw_KB gzip_KB_/_max mark CLS mark Lighthouse_/_min mark".split()
+    out += ["", table(["page (cold load; KB, gzip level 6)", *[h.replace("_", " ") for h in headers]], rows)]
     out += [f"Lighthouse: simulated mobile, median of runs; skipped (they throw): {', '.join(LIGHTHOUSE_SKIPPED)}"]
     failed = [r for r in results["lighthouse"] if r["failed_audits"]]
     out += [f"INCOMPLETE {r['path']}: audits with errors: {', '.join(r['failed_audits'])}" for r in failed]
