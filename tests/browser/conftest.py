@@ -9,33 +9,11 @@ from __future__ import annotations
 import os
 
 import pytest
-
 import sitehttp
+from browser_settings import CHROMIUM, DIAGRAMS, DIAGRAMS_DRAWN, launch, page_paths
 from conftest import ROOT
 
-CHROMIUM = os.environ.get("LEMS_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync",
-]
-
-
-def page_paths() -> list[str]:
-    """Every page of the site as a URL path, from the docs tree (nothing hard-coded)."""
-    docs = os.path.join(ROOT, "docs")
-    paths = []
-    for folder, subfolders, files in os.walk(docs):
-        subfolders[:] = sorted(d for d in subfolders if not (folder == docs and d in ("includes", "assets")))
-        for name in sorted(files):
-            if name.endswith(".md"):
-                rel = os.path.relpath(os.path.join(folder, name), docs).replace(os.sep, "/")
-                url = rel[:-3]
-                url = "" if url == "index" else (url[: -len("index")] if url.endswith("/index") else url + "/")
-                paths.append(url)
-    return paths
-
-
-PAGES = page_paths()
+PAGES = page_paths(os.path.join(ROOT, "docs"))
 
 
 @pytest.fixture(scope="session")
@@ -51,7 +29,7 @@ def browser():
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium); .ci/run does this")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = launch(playwright)
         yield browser
         browser.close()
 
@@ -71,11 +49,8 @@ class Visit:
         page.on("console", lambda message: message.type == "error" and self.errors.append(f"{path}: {message.text}"))
         page.on("pageerror", lambda error: self.errors.append(f"{path}: {error}"))
         page.goto(self.base_url + path, wait_until="load")
-        if wait_for_diagrams and page.locator("div.mermaid").count():
-            page.wait_for_function(
-                "() => [...document.querySelectorAll('div.mermaid')].every(d => d.getAttribute('data-processed') && d.querySelector(':scope > svg'))",
-                timeout=20000,
-            )
+        if wait_for_diagrams and page.locator(DIAGRAMS).count():
+            page.wait_for_function(DIAGRAMS_DRAWN, timeout=20000)
         return page
 
     def close(self):
