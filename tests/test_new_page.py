@@ -64,7 +64,8 @@ def test_scaffold_then_one_citation_and_one_diagram_passes_the_validated_build(t
     built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(tmp_path / "site")], cwd=tmp_path, capture_output=True, text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
     assert built.returncode == 0, built.stderr
     html = (tmp_path / "site" / "living" / "breathing" / "index.html").read_text()
-    assert 'href="#ref-bain1996effects"' in html and 'class="mermaid"' in html
+    # Drawn at build time: the temporary site has Chromium and the pinned Mermaid too.
+    assert 'href="#ref-bain1996effects"' in html and 'class="lems-diagram"' in html and 'class="mermaid"' not in html
 
 
 def test_bad_input_is_refused_and_changes_nothing(tmp_path):

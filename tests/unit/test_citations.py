@@ -305,7 +305,7 @@ def test_page_list_records_which_version_cites_each_entry_and_shows_findings():
     assert (
         '<li id="ref-a" value="1" data-cited-in="patient professional"><span class="lems-ref__text">A <i>J</i>.</span> '
         '<span class="lems-ref__links"><a class="lems-ref__link" href="https://pubmed.ncbi.nlm.nih.gov/1/">PubMed</a>'
-        '</span><p class="lems-ref__findings"><strong>What this source found:</strong> IVIG improved strength '
+        '</span> <p class="lems-ref__findings"><strong>What this source found:</strong> IVIG improved strength '
         "&lt;briefly&gt;.</p></li>"
     ) in html
     assert '<li id="ref-b" value="2" data-cited-in="professional">' in html
