@@ -68,16 +68,30 @@ def check_blocks(doc: Document, audiences: tuple[str, ...]) -> list[Problem]:
     blocks = doc.audience_blocks()
     for block in blocks:
         if block.argument not in audiences:
-            problems.append(Problem(doc.rel, block.start, (
-                f"unknown audience '{block.argument}': expected one of {', '.join(audiences)}"
-                " (audiences of the lems plugin in mkdocs.yml)")))
+            problems.append(
+                Problem(
+                    doc.rel,
+                    block.start,
+                    (
+                        f"unknown audience '{block.argument}': expected one of {', '.join(audiences)}"
+                        " (audiences of the lems plugin in mkdocs.yml)"
+                    ),
+                )
+            )
         else:
             present.add(block.argument)
     if present:
         for audience in audiences:
             if audience not in present:
-                problems.append(Problem(doc.rel, blocks[0].start, (
-                    f"page has no '/// {BLOCK_NAME} | {audience}' version: every topic is written for each audience")))
+                problems.append(
+                    Problem(
+                        doc.rel,
+                        blocks[0].start,
+                        (
+                            f"page has no '/// {BLOCK_NAME} | {audience}' version: every topic is written for each audience"
+                        ),
+                    )
+                )
     return problems
 
 

@@ -29,8 +29,14 @@ class AudienceConfig(base.Config):
     def validate(self):
         failed, warnings = super().validate()
         if not failed and not _AUDIENCE_ID.fullmatch(self.id or ""):
-            failed.append(("id", base.ValidationError(
-                f"expected lower-case letters, digits and hyphens, starting with a letter; got {self.id!r}")))
+            failed.append(
+                (
+                    "id",
+                    base.ValidationError(
+                        f"expected lower-case letters, digits and hyphens, starting with a letter; got {self.id!r}"
+                    ),
+                )
+            )
         return failed, warnings
 
 
@@ -76,11 +82,21 @@ class LemsConfig(base.Config):
         elif len(set(ids)) != len(ids):
             failed.append(("audiences", base.ValidationError(f"audience ids must be unique; got {', '.join(ids)}")))
         elif self.readability.audience not in ids:
-            failed.append(("readability.audience", base.ValidationError(
-                f"expected one of {', '.join(ids)}; got {self.readability.audience!r}")))
+            failed.append(
+                (
+                    "readability.audience",
+                    base.ValidationError(f"expected one of {', '.join(ids)}; got {self.readability.audience!r}"),
+                )
+            )
         if self.repository and not _HTTPS_URL.fullmatch(self.repository):
-            failed.append(("repository", base.ValidationError(
-                f"expected an https:// address without quotes or angle brackets; got {self.repository!r}")))
+            failed.append(
+                (
+                    "repository",
+                    base.ValidationError(
+                        f"expected an https:// address without quotes or angle brackets; got {self.repository!r}"
+                    ),
+                )
+            )
         return failed, warnings
 
 

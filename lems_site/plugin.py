@@ -16,6 +16,7 @@ import logging
 import os
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
@@ -169,9 +170,7 @@ class LemsPlugin(BasePlugin[LemsConfig]):
         body = "\n".join(text for _, text in doc.lines)
         first_line = doc.body_start + (len(body) - len(body.lstrip("\n")))
         names = citations.author_names(bib) if bib else {}
-        markdown = citations.replace_in_markdown(
-            markdown, first_line=first_line, doc=doc, numbers=numbers, names=names
-        )
+        markdown = citations.replace_in_markdown(markdown, first_line=first_line, doc=doc, numbers=numbers, names=names)
         # The lists' markup is a template, rendered in the same environment as page furniture.
         if self.env is None:
             self.env = config.theme.get_env()
@@ -205,7 +204,7 @@ class LemsPlugin(BasePlugin[LemsConfig]):
         # After the page's title, so that the title stays the first thing read.
         match = re.search(r"</h1>", html)
         if match:
-            return html[: match.end()] + furniture + html[match.end():]
+            return html[: match.end()] + furniture + html[match.end() :]
         return furniture + html
 
     def on_page_context(self, context: dict, *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
@@ -232,6 +231,14 @@ class LemsPlugin(BasePlugin[LemsConfig]):
             timing = f" in {counts['seconds']:.1f} s after {self.drawer_start:.1f} s to start Chromium" if drawn else ""
             self.diagram_notice = f"Diagrams: {drawn} drawn{timing}; {counts['cached']} from the cache; inline SVG"
             log.info(self.diagram_notice)
+        # What the source pass cannot see: links the theme and snippets write, in every file.
+        by_dest = {file.dest_uri: file.src_uri for file in self.files.documentation_pages()}
+        site_path = urlsplit(config.site_url or "/").path or "/"
+        site_path = site_path if site_path.endswith("/") else site_path + "/"
+        for built, link, reason in links.output_links(config.site_dir, site_path=site_path):
+            src = by_dest.get(built)
+            where = f"{self.settings.docs_dir_rel}/{src}" if src else built
+            log.warning(f"{where}:1: link '{link}' in the built page: {reason}")
 
     def on_build_error(self, *, error: Exception) -> None:
         self._close_drawer()
@@ -245,17 +252,6 @@ class LemsPlugin(BasePlugin[LemsConfig]):
             return output_content
         return self._secure(material_fixes.fix(output_content), template_name)
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        # What the source pass cannot see: links the theme and snippets write, in every file.
-        by_dest = {file.dest_uri: file.src_uri for file in self.files.documentation_pages()}
-        from urllib.parse import urlsplit
-
-        site_path = urlsplit(config.site_url or "/").path or "/"
-        site_path = site_path if site_path.endswith("/") else site_path + "/"
-        for built, link, reason in links.output_links(config.site_dir, site_path=site_path):
-            src = by_dest.get(built)
-            where = f"{self.settings.docs_dir_rel}/{src}" if src else built
-            log.warning(f"{where}:1: link '{link}' in the built page: {reason}")
 
     # -----------------------------------------------------------------------------------------
 

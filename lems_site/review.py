@@ -1,5 +1,6 @@
 """Review: front matter rules (known keys, status, ISO dates, review cycle) and the values a
-page shows from them (status box, schema.org data, the "report a problem" address)."""
+page shows from them (status box, schema.org data, the "report a problem" address).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from urllib.parse import quote
 from lems_site.problems import Problem
 from lems_site.sources import Document, iso_date
 from lems_site.vocabulary import DEFAULT_REVIEW_STATUS, REVIEW_STATUSES
+
 ALLOWED_KEYS = {
     "title": "the page title (defaults to the first heading)",
     "description": "one sentence for search engines and link previews",
@@ -45,33 +47,72 @@ def check(doc: Document, today: _dt.date) -> list[Problem]:
 
     status = fm.get("review_status")
     if "review_status" in fm and status not in REVIEW_STATUSES:
-        problems.append(Problem(doc.rel, at("review_status"), f"front matter 'review_status': expected one of {', '.join(REVIEW_STATUSES)}; got '{status}'"))
+        problems.append(
+            Problem(
+                doc.rel,
+                at("review_status"),
+                f"front matter 'review_status': expected one of {', '.join(REVIEW_STATUSES)}; got '{status}'",
+            )
+        )
 
     dates = {}
     for key in ("last_updated", "last_reviewed", "next_review"):
         if key in fm:
             value = iso_date(fm[key])
             if value is None:
-                problems.append(Problem(doc.rel, at(key), f"front matter '{key}': expected an ISO date (YYYY-MM-DD); got '{fm[key]}'"))
+                problems.append(
+                    Problem(
+                        doc.rel, at(key), f"front matter '{key}': expected an ISO date (YYYY-MM-DD); got '{fm[key]}'"
+                    )
+                )
             else:
                 dates[key] = value
 
     if "last_reviewed" in dates and "next_review" in dates and dates["next_review"] <= dates["last_reviewed"]:
-        problems.append(Problem(doc.rel, at("next_review"), f"front matter 'next_review' ({dates['next_review']}) must be after 'last_reviewed' ({dates['last_reviewed']})"))
+        problems.append(
+            Problem(
+                doc.rel,
+                at("next_review"),
+                f"front matter 'next_review' ({dates['next_review']}) must be after 'last_reviewed' ({dates['last_reviewed']})",
+            )
+        )
 
     if status == "approved":
         reviewer = fm.get("reviewed_by")
         if not (isinstance(reviewer, str) and reviewer.strip()):
-            problems.append(Problem(doc.rel, at("review_status"), "front matter: an approved page must name its clinical reviewer in 'reviewed_by'"))
+            problems.append(
+                Problem(
+                    doc.rel,
+                    at("review_status"),
+                    "front matter: an approved page must name its clinical reviewer in 'reviewed_by'",
+                )
+            )
         if "last_reviewed" not in fm:
-            problems.append(Problem(doc.rel, at("review_status"), "front matter: an approved page needs 'last_reviewed', the date of its clinical review"))
+            problems.append(
+                Problem(
+                    doc.rel,
+                    at("review_status"),
+                    "front matter: an approved page needs 'last_reviewed', the date of its clinical review",
+                )
+            )
 
     if "bibliography" in fm and fm["bibliography"] != "full":
-        problems.append(Problem(doc.rel, at("bibliography"), f"front matter 'bibliography': expected 'full'; got '{fm['bibliography']}'"))
+        problems.append(
+            Problem(
+                doc.rel, at("bibliography"), f"front matter 'bibliography': expected 'full'; got '{fm['bibliography']}'"
+            )
+        )
 
     due = dates.get("next_review")
     if due is not None and due < today:
-        problems.append(Problem(doc.rel, at("next_review"), f"review overdue: 'next_review' was {due} ({(today - due).days} days ago); review the page and update its dates", "overdue"))
+        problems.append(
+            Problem(
+                doc.rel,
+                at("next_review"),
+                f"review overdue: 'next_review' was {due} ({(today - due).days} days ago); review the page and update its dates",
+                "overdue",
+            )
+        )
     return problems
 
 
@@ -101,7 +142,8 @@ def page_schema(*, title: str, url: str | None, meta: dict, audiences: list[dict
         "url": url,
         "inLanguage": "en",
         "audience": [
-            {"@type": "Patient"} if a["schema_audience"] == "Patient"
+            {"@type": "Patient"}
+            if a["schema_audience"] == "Patient"
             else {"@type": "MedicalAudience", "audienceType": a["schema_audience"]}
             for a in audiences
         ],

@@ -124,7 +124,13 @@ def _scan_structure(doc: Document) -> None:
         if opening:
             doc._code_lines.add(number)
             marker = opening.group("fence")
-            fence = {"char": marker[0], "len": len(marker), "lang": opening.group("lang").lower(), "start": number, "lines": []}
+            fence = {
+                "char": marker[0],
+                "len": len(marker),
+                "lang": opening.group("lang").lower(),
+                "start": number,
+                "lines": [],
+            }
             _mark_audience(doc, number, stack)
             continue
         closing = BLOCK_CLOSE.match(text)
@@ -138,14 +144,21 @@ def _scan_structure(doc: Document) -> None:
         if opening:
             block = Block(opening.group("name"), (opening.group("arg") or "").strip(), number)
             if block.name == "audience" and any(b.name == "audience" for b in stack):
-                doc.block_problems.append((number, "audience block inside another audience block: close the first with '///' before opening the next"))
+                doc.block_problems.append(
+                    (
+                        number,
+                        "audience block inside another audience block: close the first with '///' before opening the next",
+                    )
+                )
             doc.blocks.append(block)
             stack.append(block)
         _mark_audience(doc, number, stack)
     if fence is not None:
         doc.block_problems.append((fence["start"], "code fence is never closed"))
     for block in stack:
-        doc.block_problems.append((block.start, f"'/// {block.name}' block is never closed: add a line with '///' after its content"))
+        doc.block_problems.append(
+            (block.start, f"'/// {block.name}' block is never closed: add a line with '///' after its content")
+        )
 
 
 def _mark_audience(doc: Document, number: int, stack: list[Block]) -> None:

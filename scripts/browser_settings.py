@@ -23,8 +23,7 @@ CHROMIUM_ARGS = (
 DIAGRAMS = ".lems-diagram, div.mermaid"
 # A JavaScript predicate: true once every diagram of the page has its SVG.
 DIAGRAMS_DRAWN = (
-    "() => [...document.querySelectorAll('.lems-diagram, div.mermaid')]"
-    ".every(d => d.querySelector(':scope > svg'))"
+    "() => [...document.querySelectorAll('.lems-diagram, div.mermaid')].every(d => d.querySelector(':scope > svg'))"
 )
 
 

@@ -30,11 +30,16 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Validate, build and link-check the site.")
     parser.add_argument("--config", default=os.path.join(ROOT, "mkdocs.yml"))
     parser.add_argument("--site-dir", default=None, help="where to write the site (default: site_dir of mkdocs.yml)")
-    parser.add_argument("--online", action="store_true", help="also check every PMID and DOI against PubMed and Crossref")
-    parser.add_argument("--fail-overdue", action="store_true", help="fail when a page's review is overdue (the scheduled job)")
+    parser.add_argument(
+        "--online", action="store_true", help="also check every PMID and DOI against PubMed and Crossref"
+    )
+    parser.add_argument(
+        "--fail-overdue", action="store_true", help="fail when a page's review is overdue (the scheduled job)"
+    )
     parser.add_argument("--today", type=_dt.date.fromisoformat, default=None)
     parser.add_argument(
-        "--require-diagrams", action="store_true",
+        "--require-diagrams",
+        action="store_true",
         help=f"fail unless every diagram is drawn at build time (CI, publishing; also {REQUIRE_DIAGRAMS_ENV}=1)",
     )
     args = parser.parse_args(argv)

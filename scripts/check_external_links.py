@@ -1,16 +1,15 @@
 #!/usr/bin/env python3
 """Check every link out of the built site (the weekly scheduled job; never a pull request's).
 
-    python scripts/check_external_links.py [--site-dir site]
+python scripts/check_external_links.py [--site-dir site]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import sys
-
 import subprocess
+import sys
 
 import sitehttp
 
@@ -37,10 +36,14 @@ _LINKCHECKER = (
 
 
 def linkcheck(site_dir: str, config_name: str) -> int:
-    """linkchecker over the site served on 127.0.0.1, with the named configuration."""
+    """Linkchecker over the site served on 127.0.0.1, with the named configuration."""
     config = os.path.join(ROOT, "scripts", config_name)
     with sitehttp.serve(site_dir) as base_url:
-        result = subprocess.run([sys.executable, "-c", _LINKCHECKER, "--config", config, "--no-status", base_url], capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "-c", _LINKCHECKER, "--config", config, "--no-status", base_url],
+            capture_output=True,
+            text=True,
+        )
     if result.returncode:
         print(result.stdout[-20000:])
         print(result.stderr[-5000:], file=sys.stderr)

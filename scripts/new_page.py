@@ -50,7 +50,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--title", required=True, help="the page title, e.g. 'Breathing and swallowing'")
     parser.add_argument("--path", required=True, help="where under docs/, e.g. treatment/new-topic.md")
-    parser.add_argument("--section", default=None, help="the nav section to add it to, e.g. Treatment (default: the end of the nav)")
+    parser.add_argument(
+        "--section", default=None, help="the nav section to add it to, e.g. Treatment (default: the end of the nav)"
+    )
     parser.add_argument("--description", default=None, help="one sentence for search results (default: from the title)")
     parser.add_argument("--config", default=os.path.join(ROOT, "mkdocs.yml"))
     parser.add_argument("--today", type=_dt.date.fromisoformat, default=None)
@@ -68,9 +70,13 @@ def main(argv=None) -> int:
     if not title or not TITLE_PATTERN.fullmatch(title):
         errors.append(f"--title: expected plain words (letters, digits, spaces, - , . ' ( ) ?); got {args.title!r}")
     if args.description is not None and (not args.description.strip() or set(args.description) & set('<>"&`\n')):
-        errors.append(f"--description: expected one plain sentence without < > \" & or backticks; got {args.description!r}")
+        errors.append(
+            f'--description: expected one plain sentence without < > " & or backticks; got {args.description!r}'
+        )
     if not PATH_PATTERN.match(args.path):
-        errors.append(f"--path: expected lower-case words joined by '-', ending in .md, e.g. treatment/new-topic.md; got '{args.path}'")
+        errors.append(
+            f"--path: expected lower-case words joined by '-', ending in .md, e.g. treatment/new-topic.md; got '{args.path}'"
+        )
     target = os.path.join(docs_dir, args.path)
     if os.path.exists(target):
         errors.append(f"docs/{args.path}:1: the page already exists; pick another --path (pages are never overwritten)")
@@ -96,7 +102,9 @@ def main(argv=None) -> int:
         handle.write(page)
     with open(config_path, "w", encoding="utf-8") as handle:
         handle.write(new_config)
-    print(f"Wrote docs/{args.path} and added it to the nav. Next: `make serve`, write both versions, cite each section.")
+    print(
+        f"Wrote docs/{args.path} and added it to the nav. Next: `make serve`, write both versions, cite each section."
+    )
     return 0
 
 
@@ -130,7 +138,9 @@ def add_to_nav(config_text: str, title: str, path: str, section: str | None):
         start = next(i for i, line in enumerate(lines) if line.rstrip() == "nav:")
     except StopIteration:
         return None, "no 'nav:' block in mkdocs.yml"
-    end = next((i for i in range(start + 1, len(lines)) if lines[i] and not lines[i].startswith((" ", "#"))), len(lines))
+    end = next(
+        (i for i in range(start + 1, len(lines)) if lines[i] and not lines[i].startswith((" ", "#"))), len(lines)
+    )
     while end > start + 1 and not lines[end - 1].strip():
         end -= 1
     if section is None:
@@ -139,7 +149,7 @@ def add_to_nav(config_text: str, title: str, path: str, section: str | None):
     header = re.compile(rf"^  - {re.escape(section)}:\s*$")
     found = next((i for i in range(start + 1, end) if header.match(lines[i])), None)
     if found is None:
-        sections = [m.group(1) for line in lines[start + 1:end] if (m := re.match(r"^  - ([^:]+):\s*$", line))]
+        sections = [m.group(1) for line in lines[start + 1 : end] if (m := re.match(r"^  - ([^:]+):\s*$", line))]
         return None, f"nav has no section '{section}'; expected one of {', '.join(sections)}"
     last = found
     for i in range(found + 1, end):

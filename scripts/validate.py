@@ -22,7 +22,9 @@ from lems_site.problems import summary
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", default="mkdocs.yml", help="the site's mkdocs.yml")
-    parser.add_argument("--today", type=_dt.date.fromisoformat, default=None, help="the date reviews are due against (YYYY-MM-DD)")
+    parser.add_argument(
+        "--today", type=_dt.date.fromisoformat, default=None, help="the date reviews are due against (YYYY-MM-DD)"
+    )
     parser.add_argument("--fail-overdue", action="store_true", help="fail when a page's next_review date has passed")
     parser.add_argument("--readability", action="store_true", help="also print the grade of every patient section")
     args = parser.parse_args(argv)
@@ -44,7 +46,9 @@ def print_problems(report, fail_overdue: bool) -> int:
         print(problem)
     overdue = [p for p in report.problems if p.severity == "overdue"]
     if overdue and not fail_overdue:
-        print(f"{len(overdue)} review{'s' if len(overdue) != 1 else ''} overdue (reported only; --fail-overdue makes them fail)")
+        print(
+            f"{len(overdue)} review{'s' if len(overdue) != 1 else ''} overdue (reported only; --fail-overdue makes them fail)"
+        )
     print(summary(failing))
     return 1 if failing else 0
 

@@ -32,5 +32,10 @@ def site_dir(tmp_path_factory) -> str:
         return built
     target = str(tmp_path_factory.mktemp("site"))
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", target], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", target],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     return target

@@ -27,8 +27,17 @@ def _expected():
 def test_source_checks_report_every_problem_in_one_run():
     before = _snapshot()
     result = subprocess.run(
-        [sys.executable, "scripts/validate.py", "--config", os.path.join(FIXTURE, "mkdocs.yml"), "--today", "2026-11-22"],
-        cwd=ROOT, capture_output=True, text=True,
+        [
+            sys.executable,
+            "scripts/validate.py",
+            "--config",
+            os.path.join(FIXTURE, "mkdocs.yml"),
+            "--today",
+            "2026-11-22",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 1
     assert result.stdout == _expected()
@@ -37,7 +46,14 @@ def test_source_checks_report_every_problem_in_one_run():
 
 
 def test_overdue_reviews_fail_only_under_the_scheduled_flag():
-    args = [sys.executable, "scripts/validate.py", "--config", os.path.join(FIXTURE, "mkdocs.yml"), "--today", "2026-11-22"]
+    args = [
+        sys.executable,
+        "scripts/validate.py",
+        "--config",
+        os.path.join(FIXTURE, "mkdocs.yml"),
+        "--today",
+        "2026-11-22",
+    ]
     relaxed = subprocess.run(args, cwd=ROOT, capture_output=True, text=True).stdout.splitlines()
     strict = subprocess.run(args + ["--fail-overdue"], cwd=ROOT, capture_output=True, text=True).stdout.splitlines()
     assert relaxed[-1] == "30 problems found" and strict[-1] == "31 problems found"
@@ -49,15 +65,24 @@ def test_mkdocs_strict_build_fails_with_the_same_lines_plus_rendered_html_and_li
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "out")],
-        cwd=FIXTURE, capture_output=True, text=True, env=env,
+        cwd=FIXTURE,
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert result.returncode == 1
     warnings = [line.removeprefix("WARNING -  ") for line in result.stderr.splitlines() if line.startswith("WARNING")]
     expected = [line for line in _expected().splitlines() if line.startswith("docs/") and "review overdue" not in line]
     for line in expected:
         assert line in warnings
-    assert "docs/index.md:23: block syntax '/// audience | patients' was left as literal text in the HTML: check the block name, its argument and its options" in warnings
-    assert "docs/index.md:27: block syntax '///' was left as literal text in the HTML: check the block name, its argument and its options" in warnings
+    assert (
+        "docs/index.md:23: block syntax '/// audience | patients' was left as literal text in the HTML: check the block name, its argument and its options"
+        in warnings
+    )
+    assert (
+        "docs/index.md:27: block syntax '///' was left as literal text in the HTML: check the block name, its argument and its options"
+        in warnings
+    )
     assert "docs/bad-front-matter.md:8: link 'missing.md': no such page" in warnings
     assert "docs/bad-front-matter.md:8: link 'index.md#nowhere': no section '#nowhere' on docs/index.md" in warnings
     assert len(warnings) == len(expected) + 4
@@ -67,7 +92,9 @@ def test_mkdocs_strict_build_fails_with_the_same_lines_plus_rendered_html_and_li
 def test_a_broken_configuration_is_one_clear_line(tmp_path):
     config = tmp_path / "mkdocs.yml"
     config.write_text("site_name: x\nextra:\n  audiences: not-a-list\n")
-    result = subprocess.run([sys.executable, "scripts/validate.py", "--config", str(config)], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "scripts/validate.py", "--config", str(config)], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 2
     assert result.stderr.startswith(f"{config}:1: cannot load the site configuration:")
     assert "Traceback" not in result.stderr
@@ -78,8 +105,16 @@ def test_build_script_reports_a_crash_in_one_line_without_a_traceback(tmp_path):
 
     config = copy_site(tmp_path)
     # A Markdown extension that raises while rendering: toc's slugify is a function that takes no argument.
-    config.write_text(config.read_text().replace("      permalink: true\n", "      permalink: true\n      slugify: !!python/name:os.getcwd\n", 1))
-    result = subprocess.run([sys.executable, "scripts/build.py", "--config", str(config)], cwd=ROOT, capture_output=True, text=True)
+    config.write_text(
+        config.read_text().replace(
+            "      permalink: true\n", "      permalink: true\n      slugify: !!python/name:os.getcwd\n", 1
+        )
+    )
+    result = subprocess.run(
+        [sys.executable, "scripts/build.py", "--config", str(config)], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 1
-    assert any(line.startswith("mkdocs stopped: builtins.TypeError:") for line in result.stdout.splitlines()), result.stdout
+    assert any(line.startswith("mkdocs stopped: builtins.TypeError:") for line in result.stdout.splitlines()), (
+        result.stdout
+    )
     assert "Traceback" not in result.stdout + result.stderr

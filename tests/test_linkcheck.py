@@ -29,13 +29,19 @@ def test_missing_page_fails(tmp_path):
 
 
 def test_good_links_and_external_links_pass_offline(tmp_path):
-    write(tmp_path / "index.html", '<a href="page/#present">ok</a> <a href="https://pubmed.ncbi.nlm.nih.gov/1/">out</a>')
-    write(tmp_path / "page" / "index.html", '<h2 id="present">Here</h2><a href="../">home</a><a href="#present">self</a>')
+    write(
+        tmp_path / "index.html", '<a href="page/#present">ok</a> <a href="https://pubmed.ncbi.nlm.nih.gov/1/">out</a>'
+    )
+    write(
+        tmp_path / "page" / "index.html", '<h2 id="present">Here</h2><a href="../">home</a><a href="#present">self</a>'
+    )
     assert links.output_links(str(tmp_path)) == []
 
 
 def test_absolute_links_are_checked_under_the_site_path(tmp_path):
-    write(tmp_path / "404.html", '<a href="/site/page/">ok</a> <a href="/site/gone/">broken</a> <a href="/other/">out</a>')
+    write(
+        tmp_path / "404.html", '<a href="/site/page/">ok</a> <a href="/site/gone/">broken</a> <a href="/other/">out</a>'
+    )
     write(tmp_path / "page" / "index.html", "<p>x</p>")
     assert links.output_links(str(tmp_path), site_path="/site/") == [
         ("404.html", "/other/", "an absolute address outside the site's path /site/"),

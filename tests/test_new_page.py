@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import yaml
-
 from conftest import ROOT
 
 DIAGRAM = """
@@ -38,12 +37,26 @@ def copy_site(tmp_path):
 
 
 def run(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, *args], cwd=cwd, capture_output=True, text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+    return subprocess.run(
+        [sys.executable, *args], cwd=cwd, capture_output=True, text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    )
 
 
 def test_scaffold_then_one_citation_and_one_diagram_passes_the_validated_build(tmp_path):
     config = copy_site(tmp_path)
-    result = run("scripts/new_page.py", "--title", "Breathing and swallowing", "--path", "living/breathing.md", "--section", "Treatment", "--config", str(config), "--today", "2026-11-22")
+    result = run(
+        "scripts/new_page.py",
+        "--title",
+        "Breathing and swallowing",
+        "--path",
+        "living/breathing.md",
+        "--section",
+        "Treatment",
+        "--config",
+        str(config),
+        "--today",
+        "2026-11-22",
+    )
     assert result.returncode == 0, result.stderr
     nav = yaml.load(open(config), Loader=yaml.BaseLoader)["nav"]
     treatment = next(item["Treatment"] for item in nav if "Treatment" in item)
@@ -56,12 +69,20 @@ def test_scaffold_then_one_citation_and_one_diagram_passes_the_validated_build(t
     assert run("scripts/validate.py", "--config", str(config)).stdout.splitlines()[-1] == "0 problems found"
 
     # The editor adds one citation and one diagram, as CONTRIBUTING.md describes.
-    text = text.replace("Write the version for healthcare professionals here. Cite every clinical statement.",
-                        "IVIG gave short-term strength gains in one small trial [@bain1996effects].\n" + DIAGRAM)
+    text = text.replace(
+        "Write the version for healthcare professionals here. Cite every clinical statement.",
+        "IVIG gave short-term strength gains in one small trial [@bain1996effects].\n" + DIAGRAM,
+    )
     page.write_text(text)
     checked = run("scripts/validate.py", "--config", str(config))
     assert checked.returncode == 0, checked.stdout
-    built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(tmp_path / "site")], cwd=tmp_path, capture_output=True, text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+    built = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(tmp_path / "site")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+    )
     assert built.returncode == 0, built.stderr
     html = (tmp_path / "site" / "living" / "breathing" / "index.html").read_text()
     # Drawn at build time: the temporary site has Chromium and the pinned Mermaid too.
@@ -71,10 +92,33 @@ def test_scaffold_then_one_citation_and_one_diagram_passes_the_validated_build(t
 def test_bad_input_is_refused_and_changes_nothing(tmp_path):
     config = copy_site(tmp_path)
     before = config.read_text()
-    result = run("scripts/new_page.py", "--title", "X", "--path", "Treatment/New Topic.md", "--section", "Nowhere", "--config", str(config))
+    result = run(
+        "scripts/new_page.py",
+        "--title",
+        "X",
+        "--path",
+        "Treatment/New Topic.md",
+        "--section",
+        "Nowhere",
+        "--config",
+        str(config),
+    )
     assert result.returncode == 2
-    assert result.stderr.strip() == "--path: expected lower-case words joined by '-', ending in .md, e.g. treatment/new-topic.md; got 'Treatment/New Topic.md'"
-    result = run("scripts/new_page.py", "--title", "X", "--path", "treatment/x.md", "--section", "Nowhere", "--config", str(config))
+    assert (
+        result.stderr.strip()
+        == "--path: expected lower-case words joined by '-', ending in .md, e.g. treatment/new-topic.md; got 'Treatment/New Topic.md'"
+    )
+    result = run(
+        "scripts/new_page.py",
+        "--title",
+        "X",
+        "--path",
+        "treatment/x.md",
+        "--section",
+        "Nowhere",
+        "--config",
+        str(config),
+    )
     assert result.returncode == 2
     assert "nav has no section 'Nowhere'; expected one of Treatment, About" in result.stderr
     result = run("scripts/new_page.py", "--title", "X", "--path", "treatment/ivig.md", "--config", str(config))
@@ -86,7 +130,11 @@ def test_bad_input_is_refused_and_changes_nothing(tmp_path):
 def test_hostile_titles_and_descriptions_are_refused_before_anything_is_written(tmp_path):
     config = copy_site(tmp_path)
     before = config.read_text()
-    for args in (["--title", "Bad <script>alert(1)</script>"], ["--title", "A: b"], ["--title", "Ok", "--description", 'x" onload="y']):
+    for args in (
+        ["--title", "Bad <script>alert(1)</script>"],
+        ["--title", "A: b"],
+        ["--title", "Ok", "--description", 'x" onload="y'],
+    ):
         result = run("scripts/new_page.py", *args, "--path", "living/x.md", "--config", str(config))
         assert result.returncode == 2 and result.stderr.startswith(("--title:", "--description:")), result.stderr
     assert config.read_text() == before
@@ -98,11 +146,29 @@ def test_the_scaffold_writes_one_version_per_configured_audience(tmp_path):
     text = config.read_text().replace(
         "          schema_audience: Clinician\n",
         "          schema_audience: Clinician\n        - id: carer\n          label: Carer\n"
-        "          block_label: For carers\n          version_name: carers\n          schema_audience: Patient\n", 1)
+        "          block_label: For carers\n          version_name: carers\n          schema_audience: Patient\n",
+        1,
+    )
     config.write_text(text)
-    result = run("scripts/new_page.py", "--title", "Respite", "--path", "living/respite.md", "--config", str(config), "--today", "2026-11-22")
+    result = run(
+        "scripts/new_page.py",
+        "--title",
+        "Respite",
+        "--path",
+        "living/respite.md",
+        "--config",
+        str(config),
+        "--today",
+        "2026-11-22",
+    )
     assert result.returncode == 0, result.stderr
     page = (tmp_path / "docs" / "living" / "respite.md").read_text()
     assert [line for line in page.splitlines() if line.startswith("/// audience")] == [
-        "/// audience | patient", "/// audience | professional", "/// audience | carer"]
-    assert "description: 'Respite: what it means for people with LEMS, for patients and families and for healthcare professionals and for carers.'" in page
+        "/// audience | patient",
+        "/// audience | professional",
+        "/// audience | carer",
+    ]
+    assert (
+        "description: 'Respite: what it means for people with LEMS, for patients and families and for healthcare professionals and for carers.'"
+        in page
+    )

@@ -1,11 +1,10 @@
 """The plugin's contract: its place among plugins changes nothing; audiences are data, not code."""
 
 import os
-import textwrap
 
 import yaml
-
 from conftest import ROOT
+
 from lems_site.driver import lems_plugin, load_site
 
 PAGE = """\
@@ -40,10 +39,20 @@ references:
   findings: A crossover trial of IVIG in nine people.
 """
 AUDIENCES = [
-    {"id": "patient", "label": "Patient or family member", "block_label": "For patients and families",
-     "version_name": "patients and families", "schema_audience": "Patient"},
-    {"id": "professional", "label": "Healthcare professional", "block_label": "For healthcare professionals",
-     "version_name": "healthcare professionals", "schema_audience": "Clinician"},
+    {
+        "id": "patient",
+        "label": "Patient or family member",
+        "block_label": "For patients and families",
+        "version_name": "patients and families",
+        "schema_audience": "Patient",
+    },
+    {
+        "id": "professional",
+        "label": "Healthcare professional",
+        "block_label": "For healthcare professionals",
+        "version_name": "healthcare professionals",
+        "schema_audience": "Clinician",
+    },
 ]
 
 
@@ -52,8 +61,15 @@ def small_site(tmp_path, audiences, plugins_order=("search", "lems")):
     docs.mkdir(parents=True, exist_ok=True)
     (docs / "bibliography.yaml").write_text(BIBLIOGRAPHY)
     (docs / "index.md").write_text(PAGE.format(blocks="\n".join(BLOCK.format(id=a["id"]) for a in audiences)))
-    lems = {"lems": {"audiences": audiences, "bibliography": "bibliography.yaml", "abbreviations": "", "glossary": "",
-                     "readability": {"audience": "patient", "max_grade": 12}}}
+    lems = {
+        "lems": {
+            "audiences": audiences,
+            "bibliography": "bibliography.yaml",
+            "abbreviations": "",
+            "glossary": "",
+            "readability": {"audience": "patient", "max_grade": 12},
+        }
+    }
     config = {
         "site_name": "Small site",
         "site_url": "https://example.org/small/",
@@ -101,8 +117,13 @@ def test_the_plugin_in_any_position_gives_the_same_site(tmp_path):
 
 
 def test_a_third_audience_needs_no_code_change(tmp_path):
-    carer = {"id": "carer", "label": "Carer", "block_label": "For carers", "version_name": "carers",
-             "schema_audience": "Patient"}
+    carer = {
+        "id": "carer",
+        "label": "Carer",
+        "block_label": "For carers",
+        "version_name": "carers",
+        "schema_audience": "Patient",
+    }
     config_file = small_site(tmp_path / "s", [*AUDIENCES, carer])
     config = build(config_file, tmp_path / "out")
     page = open(tmp_path / "out" / "index.html", encoding="utf-8").read()

@@ -7,12 +7,14 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from lems_site import audiences, review as frontmatter, sources as document
+from lems_site import audiences
+from lems_site import review as frontmatter
+from lems_site import sources as document
 from lems_site.checks import files, glossary, headings, raw_html, readability, site_text, snippets, wording
-from lems_site.diagrams import checks as diagrams
-from lems_site.references import bibliography, citations
-from lems_site.problems import Problem
 from lems_site.config import Settings
+from lems_site.diagrams import checks as diagrams
+from lems_site.problems import Problem
+from lems_site.references import bibliography, citations
 
 # Markdown included into other pages (snippets), not pages of their own.
 INCLUDES_DIR = "includes"
@@ -58,7 +60,8 @@ def page_paths(docs_dir: str) -> list[str]:
     paths = []
     for folder, subfolders, names in os.walk(docs_dir):
         subfolders[:] = sorted(
-            d for d in subfolders
+            d
+            for d in subfolders
             if not (folder == docs_dir and d == INCLUDES_DIR) and not os.path.islink(os.path.join(folder, d))
         )
         paths.extend(os.path.join(folder, f) for f in sorted(names) if f.lower().endswith(markdown_extensions))
@@ -100,7 +103,9 @@ def run_source_checks(settings: Settings, *, today: _dt.date | None = None) -> R
     # An unreadable bibliography has no entries, so nothing is reported as uncited.
     for key, entry in bib.entries.items():
         if key not in cited:
-            report.problems.append(Problem(rel(bib.path), entry.line, f"entry '{key}' is cited nowhere: cite it from a page or remove it"))
+            report.problems.append(
+                Problem(rel(bib.path), entry.line, f"entry '{key}' is cited nowhere: cite it from a page or remove it")
+            )
     report.problems.sort(key=lambda p: (p.path, p.line, p.message))
     grades.save()
     return report
@@ -123,7 +128,13 @@ def _check_glossary(settings: Settings, report: Report, rel) -> list[Problem]:
         return []
     glossary_doc = report.documents.get(rel(settings.glossary_path)) if settings.glossary_path else None
     if glossary_doc is None:
-        return [Problem(rel(settings.abbreviations_path), 1, f"no Glossary page at {rel(settings.glossary_path)} (extra.glossary in mkdocs.yml) to define these abbreviations")]
+        return [
+            Problem(
+                rel(settings.abbreviations_path),
+                1,
+                f"no Glossary page at {rel(settings.glossary_path)} (extra.glossary in mkdocs.yml) to define these abbreviations",
+            )
+        ]
     try:
         entries = glossary.abbreviations(settings.abbreviations_path, rel(settings.abbreviations_path))
     except files.SourceError as err:
@@ -160,11 +171,17 @@ def check_rendered_html(html: str, rel: str, doc=None) -> list[Problem]:
     for match in _LEFTOVER.finditer(_CODE.sub("", html)):
         text = match.group("text").strip()
         line = 1
-        for number, source in (doc.lines if doc else []):
+        for number, source in doc.lines if doc else []:
             if number > after and source.strip() == text:
                 line = after = number
                 break
-        problems.append(Problem(rel, line, f"block syntax '{text}' was left as literal text in the HTML: check the block name, its argument and its options"))
+        problems.append(
+            Problem(
+                rel,
+                line,
+                f"block syntax '{text}' was left as literal text in the HTML: check the block name, its argument and its options",
+            )
+        )
     # A second look at raw HTML, after Markdown: whatever form slipped past the source check.
     problems.extend(raw_html.check_rendered(html, doc, rel))
     return problems

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from lems_site.sources import Document
 from lems_site.problems import Problem
+from lems_site.sources import Document
 
 ABBREVIATION = re.compile(r"^\*\[(?P<abbr>[^\]]+)\]:\s*(?P<expansion>.+?)\s*$")
 
@@ -40,7 +40,19 @@ def check(abbreviations_rel: str, entries: list, glossary: Document) -> list[Pro
     for line, abbr, expansion in entries:
         definition = terms.get(abbr)
         if definition is None:
-            problems.append(Problem(abbreviations_rel, line, f"abbreviation '{abbr}' is not a term on the Glossary page ({glossary.rel}): add it there with the same expansion"))
+            problems.append(
+                Problem(
+                    abbreviations_rel,
+                    line,
+                    f"abbreviation '{abbr}' is not a term on the Glossary page ({glossary.rel}): add it there with the same expansion",
+                )
+            )
         elif not definition.lower().startswith(expansion.lower()):
-            problems.append(Problem(abbreviations_rel, line, f"abbreviation '{abbr}': the Glossary ({glossary.rel}) defines it as '{definition[:60]}', expected it to start with '{expansion}'"))
+            problems.append(
+                Problem(
+                    abbreviations_rel,
+                    line,
+                    f"abbreviation '{abbr}': the Glossary ({glossary.rel}) defines it as '{definition[:60]}', expected it to start with '{expansion}'",
+                )
+            )
     return problems

@@ -1,12 +1,13 @@
 """Stable section anchors: professionals link to sections, so every section heading carries an
-explicit id (`## Dosing {#ivig-dosing}`) that survives rewording, once per page."""
+explicit id (`## Dosing {#ivig-dosing}`) that survives rewording, once per page.
+"""
 
 from __future__ import annotations
 
 import re
 
-from lems_site.sources import Document
 from lems_site.problems import Problem
+from lems_site.sources import Document
 
 SECTION_HEADING = re.compile(r"^(?P<hashes>#{2,6})\s+(?P<text>.+?)\s*$")
 EXPLICIT_ID = re.compile(r"\{[^}]*#(?P<id>[A-Za-z][\w-]*)[^}]*\}\s*$")
@@ -23,11 +24,23 @@ def check(doc: Document) -> list[Problem]:
         found = EXPLICIT_ID.search(heading.group("text"))
         if not found:
             title = heading.group("text").strip()
-            problems.append(Problem(doc.rel, number, f"heading '{title}' has no explicit id: add one such as {{#{_suggest(doc, title)}}} so links to it survive rewording"))
+            problems.append(
+                Problem(
+                    doc.rel,
+                    number,
+                    f"heading '{title}' has no explicit id: add one such as {{#{_suggest(doc, title)}}} so links to it survive rewording",
+                )
+            )
             continue
         anchor = found.group("id")
         if anchor in seen:
-            problems.append(Problem(doc.rel, number, f"heading id '#{anchor}' is already used at line {seen[anchor]}: ids must be unique on a page"))
+            problems.append(
+                Problem(
+                    doc.rel,
+                    number,
+                    f"heading id '#{anchor}' is already used at line {seen[anchor]}: ids must be unique on a page",
+                )
+            )
         else:
             seen[anchor] = number
     return problems

@@ -75,7 +75,7 @@ def output_links(site_dir: str, *, site_path: str = "/") -> list[tuple[str, str,
                 if not path.startswith(site_path):
                     broken.append((rel, link, f"an absolute address outside the site's path {site_path}"))
                     continue
-                path, base_here = path[len(site_path):] or ".", ""
+                path, base_here = path[len(site_path) :] or ".", ""
             else:
                 base_here = base
             target = rel if not path else posixpath.normpath(posixpath.join(base_here, path))

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from lems_site.sources import HEADING, Document
 from lems_site.problems import Problem
+from lems_site.sources import HEADING, Document
 
 MARKUP = [
     (re.compile(r"<[^>]+>"), " "),  # inline HTML
@@ -112,7 +112,7 @@ def _readable_lines(text: str, include, in_options: bool) -> list[str]:
     return [text]
 
 
-def score(doc: Document, audience: str, cache: "GradeCache | None" = None, *, include=None) -> list[SectionScore]:
+def score(doc: Document, audience: str, cache: GradeCache | None = None, *, include=None) -> list[SectionScore]:
     """The grade of each section (`include` resolves snippet names, see `sections`)."""
     scores = []
     for line, title, text in sections(doc, audience, include):
@@ -131,7 +131,8 @@ def _grade(text: str) -> float:
 class GradeCache:
     """Grades by section text. textstat takes about 1.5 s to load its pronouncing dictionary,
     so a rebuild where no patient text changed should not pay for it. Keyed by the text's
-    SHA-256 and textstat's version; a missing or corrupt cache file just means recomputing."""
+    SHA-256 and textstat's version; a missing or corrupt cache file just means recomputing.
+    """
 
     def __init__(self, path: str | None):
         import importlib.metadata
@@ -145,7 +146,11 @@ class GradeCache:
             try:
                 with open(path, encoding="utf-8") as handle:
                     data = json.load(handle)
-                if isinstance(data, dict) and data.get("textstat") == self.version and isinstance(data.get("grades"), dict):
+                if (
+                    isinstance(data, dict)
+                    and data.get("textstat") == self.version
+                    and isinstance(data.get("grades"), dict)
+                ):
                     self.grades = data["grades"]
             except (OSError, ValueError):
                 pass
@@ -179,9 +184,11 @@ class GradeCache:
 def check(scores: list[SectionScore], max_grade: float, audience: str) -> list[Problem]:
     return [
         Problem(
-            s.path, s.line,
+            s.path,
+            s.line,
             f"{audience} section '{s.title}' reads at grade {s.grade} (limit {max_grade:g}, "
             "readability.max_grade of the lems plugin in mkdocs.yml): use shorter sentences and everyday words",
         )
-        for s in scores if s.grade > max_grade
+        for s in scores
+        if s.grade > max_grade
     ]

@@ -43,14 +43,28 @@ def check(doc: Document, *, plain_audience: str) -> list[Problem]:
     for line, sentence, audience in sentences(doc):
         if audience == plain_audience and RESEARCH_TALK.search(sentence):
             phrase = RESEARCH_TALK.search(sentence).group(0)
-            problems.append(Problem(doc.rel, line, (
-                f"{plain_audience} text talks about the site's research ('{phrase}'): speak about LEMS and"
-                " the reader, and say uncertainty once, in the page's 'How sure are we?' section")))
+            problems.append(
+                Problem(
+                    doc.rel,
+                    line,
+                    (
+                        f"{plain_audience} text talks about the site's research ('{phrase}'): speak about LEMS and"
+                        " the reader, and say uncertainty once, in the page's 'How sure are we?' section"
+                    ),
+                )
+            )
         elif CITATION.search(sentence) and COVERAGE.search(sentence):
             phrase = COVERAGE.search(sentence).group(0)
-            problems.append(Problem(doc.rel, line, (
-                f"a statement about the site's own coverage ('{phrase}') carries a citation: such"
-                " statements are not claims of the cited work; remove the citation or reword")))
+            problems.append(
+                Problem(
+                    doc.rel,
+                    line,
+                    (
+                        f"a statement about the site's own coverage ('{phrase}') carries a citation: such"
+                        " statements are not claims of the cited work; remove the citation or reword"
+                    ),
+                )
+            )
     return problems
 
 

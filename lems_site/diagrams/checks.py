@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from lems_site.sources import Document
 from lems_site.problems import Problem
+from lems_site.sources import Document
 
 ACC_TITLE = re.compile(r"^\s*accTitle\s*:\s*\S")
 ACC_DESCR = re.compile(r"^\s*accDescr\s*(?::\s*\S|\{)")
@@ -24,11 +24,29 @@ def check(doc: Document) -> list[Problem]:
             continue
         texts = [t for _, t in fence.lines]
         if not any(ACC_TITLE.match(t) for t in texts):
-            problems.append(Problem(doc.rel, fence.start, "Mermaid diagram without 'accTitle: ...': give it a short title for screen readers"))
+            problems.append(
+                Problem(
+                    doc.rel,
+                    fence.start,
+                    "Mermaid diagram without 'accTitle: ...': give it a short title for screen readers",
+                )
+            )
         if not any(ACC_DESCR.match(t) for t in texts):
-            problems.append(Problem(doc.rel, fence.start, "Mermaid diagram without 'accDescr: ...': describe what it shows for screen readers"))
+            problems.append(
+                Problem(
+                    doc.rel,
+                    fence.start,
+                    "Mermaid diagram without 'accDescr: ...': describe what it shows for screen readers",
+                )
+            )
         if not _has_alternative(body, fence.end + 1, last_line):
-            problems.append(Problem(doc.rel, fence.start, "Mermaid diagram without a text alternative: follow it with an ordered list or a table giving the same steps"))
+            problems.append(
+                Problem(
+                    doc.rel,
+                    fence.start,
+                    "Mermaid diagram without a text alternative: follow it with an ordered list or a table giving the same steps",
+                )
+            )
     return problems
 
 

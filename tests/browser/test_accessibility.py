@@ -20,7 +20,9 @@ def violations(page):
 def test_search_dialog_has_an_accessible_name(visit):
     """Beyond the WCAG tags: axe's aria-dialog-name, which Lighthouse also scores."""
     page = visit().open("about/")
-    results = axe.run(page, options={"runOnly": {"type": "rule", "values": ["aria-dialog-name"]}, "resultTypes": ["violations"]})
+    results = axe.run(
+        page, options={"runOnly": {"type": "rule", "values": ["aria-dialog-name"]}, "resultTypes": ["violations"]}
+    )
     assert results.violations_count == 0, results.generate_report()
     assert page.get_by_role("dialog", name="Search this site").count() == 1
 

@@ -33,7 +33,12 @@ def test_chooser_is_a_labelled_radio_group_in_the_header_of_every_page(visit):
     assert group.get_by_role("radio", name="Healthcare professional").is_visible()
     assert page.locator(".lems-chooser").get_by_text("Your choice only changes the language used").is_visible()
     # In the page header, before the main content.
-    assert page.evaluate("document.querySelector('.lems-chooser').compareDocumentPosition(document.querySelector('main')) & Node.DOCUMENT_POSITION_FOLLOWING") > 0
+    assert (
+        page.evaluate(
+            "document.querySelector('.lems-chooser').compareDocumentPosition(document.querySelector('main')) & Node.DOCUMENT_POSITION_FOLLOWING"
+        )
+        > 0
+    )
 
 
 def test_without_a_choice_the_patient_version_shows_and_says_how_to_switch(visit):
@@ -107,12 +112,17 @@ def test_link_to_a_section_of_the_other_version_switches_scrolls_and_says_so(vis
     assert version(page) == "professional"
     heading = page.locator(f"#{PROFESSIONAL_ANCHOR}")
     assert heading.is_visible()
-    assert page.evaluate(f"document.getElementById('{PROFESSIONAL_ANCHOR}').getBoundingClientRect().top") < page.viewport_size["height"]
+    assert (
+        page.evaluate(f"document.getElementById('{PROFESSIONAL_ANCHOR}').getBoundingClientRect().top")
+        < page.viewport_size["height"]
+    )
     notice = page.locator('.lems-chooser__switched[data-lems-when-audience="professional"]')
     assert notice.is_visible()
     box = notice.bounding_box()
     assert 0 <= box["y"] and box["y"] + box["height"] <= page.viewport_size["height"]  # in view after the jump
-    page.wait_for_function("() => document.getElementById('lems-announcer').textContent.includes('this page now shows that version')")
+    page.wait_for_function(
+        "() => document.getElementById('lems-announcer').textContent.includes('this page now shows that version')"
+    )
     notice.get_by_role("button", name="Back to the version for patients and families").click()
     assert version(page) == "patient" and shown(page, "patient")
 
@@ -198,8 +208,12 @@ def test_table_of_contents_lists_only_the_visible_version(visit):
 def test_reference_list_shows_only_what_the_visible_version_cites(visit):
     page = visit().open(PAGE)
     visible = "e => e.checkVisibility({visibilityProperty: true})"
-    cited = lambda: page.evaluate(f"[...document.querySelectorAll('sup.lems-cite a')].filter({visible}).map(a => a.getAttribute('href').slice(5))")  # noqa: E731
-    listed = lambda: page.evaluate(f"[...document.querySelectorAll('.lems-references li')].filter({visible}).map(li => li.id.slice(4))")  # noqa: E731
+    cited = lambda: page.evaluate(
+        f"[...document.querySelectorAll('sup.lems-cite a')].filter({visible}).map(a => a.getAttribute('href').slice(5))"
+    )  # noqa: E731
+    listed = lambda: page.evaluate(
+        f"[...document.querySelectorAll('.lems-references li')].filter({visible}).map(li => li.id.slice(4))"
+    )  # noqa: E731
     assert set(listed()) == set(cited())
     page.locator(".lems-chooser").get_by_role("radio", name="Healthcare professional").check()
     assert set(listed()) == set(cited())
@@ -273,7 +287,9 @@ def test_json_ld_names_the_audiences_and_claims_no_review(visit):
 def test_report_a_problem_and_edit_links_name_the_page(visit):
     v = visit()
     page = v.open(PAGE)
-    report = page.locator(".lems-actions").get_by_role("link", name="Report a problem with this page").get_attribute("href")
+    report = (
+        page.locator(".lems-actions").get_by_role("link", name="Report a problem with this page").get_attribute("href")
+    )
     assert report.startswith("https://github.com/") and "/issues/new?template=page-problem.yml" in report
     assert "source=treatment/ivig.md" in report and "IVIG" in report
     edit = page.locator(".lems-actions").get_by_role("link", name="Edit this page").get_attribute("href")

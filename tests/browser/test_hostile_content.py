@@ -14,7 +14,6 @@ import shutil
 import subprocess
 import sys
 
-
 import sitehttp
 from conftest import ROOT
 
@@ -104,6 +103,8 @@ def test_hostile_page_content_is_refused_by_the_build_with_its_line(tmp_path):
     script_line = lines.index("<script>window.__pwned=1</script>") + 1
     result = build(site_root)
     assert result.returncode != 0
-    assert f"docs/living-with-lems.md:{script_line}: raw HTML <script> is not allowed: it runs a script" in result.stderr
+    assert (
+        f"docs/living-with-lems.md:{script_line}: raw HTML <script> is not allowed: it runs a script" in result.stderr
+    )
     assert f"docs/living-with-lems.md:{script_line + 2}: raw HTML <meta> is not allowed" in result.stderr
     assert "docs/living-with-lems.md:3: front matter 'description' contains '\"'" in result.stderr

@@ -55,10 +55,10 @@ def test_the_not_found_page_is_private_accessible_and_has_a_policy(browser, site
 
     import sitehttp
     from axe_playwright_python.sync_playwright import Axe
+    from conftest import ROOT
     from mkdocs.config import load_config
 
     from browser.conftest import Visit
-    from conftest import ROOT
 
     mount = urlparse(load_config(os.path.join(ROOT, "mkdocs.yml"))["site_url"]).path.strip("/")
     os.symlink(site_dir, tmp_path / mount)
@@ -73,7 +73,12 @@ def test_the_not_found_page_is_private_accessible_and_has_a_policy(browser, site
             assert not [url for url in v.requests if "/assets/" in url and url.count(mount) == 0]
             assert v.errors == []
             assert "'sha256-" in page.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute("content")
-            results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}})
+            results = Axe().run(
+                page,
+                options={
+                    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}
+                },
+            )
             assert results.violations_count == 0, results.generate_report()
         finally:
             v.close()

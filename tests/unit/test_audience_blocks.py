@@ -1,11 +1,9 @@
 """The `/// audience` block: Markdown in, HTML out, and the source-level checks."""
 
 import markdown
+from helpers import doc, settings_for
 
 from lems_site.audiences import AudienceExtension, check_blocks
-
-
-from helpers import doc, settings_for
 
 LABELS = {"patient": "For patients and families", "professional": "For healthcare professionals"}
 
@@ -66,4 +64,9 @@ def test_leftover_block_syntax_in_html_is_reported_at_its_source_line():
 def test_block_syntax_inside_code_is_fine():
     from lems_site.checks import check_rendered_html
 
-    assert check_rendered_html("<pre><code>/// audience | patient\n///</code></pre><p>Use <code>///</code>.</p>", "docs/page.md") == []
+    assert (
+        check_rendered_html(
+            "<pre><code>/// audience | patient\n///</code></pre><p>Use <code>///</code>.</p>", "docs/page.md"
+        )
+        == []
+    )

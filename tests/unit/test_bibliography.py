@@ -3,9 +3,9 @@
 import textwrap
 
 import pytest
+from conftest import TODAY
 
 from lems_site.references import bibliography
-from conftest import TODAY
 
 REL = "docs/bibliography.yaml"
 
@@ -61,17 +61,23 @@ def test_csl_json_is_accepted(tmp_path):
 
 def test_duplicate_id(tmp_path):
     bib = load(tmp_path, "references:\n" + entry("a2000b", PMID='"1"') + entry("a2000b", PMID='"2"'))
-    assert messages(bib) == [f"{REL}:11: duplicate id 'a2000b' (first defined at line 2): give each work one entry and one id"]
+    assert messages(bib) == [
+        f"{REL}:11: duplicate id 'a2000b' (first defined at line 2): give each work one entry and one id"
+    ]
 
 
 def test_same_pmid_under_two_ids(tmp_path):
     bib = load(tmp_path, "references:\n" + entry("a2000b", PMID='"123"') + entry("c2001d", PMID='"123"'))
-    assert messages(bib) == [f"{REL}:18: PMID 123 of 'c2001d' is also the PMID of 'a2000b' (line 9): one work, one entry"]
+    assert messages(bib) == [
+        f"{REL}:18: PMID 123 of 'c2001d' is also the PMID of 'a2000b' (line 9): one work, one entry"
+    ]
 
 
 def test_same_doi_under_two_ids_ignores_case(tmp_path):
     bib = load(tmp_path, "references:\n" + entry("a2000b", DOI="10.1000/ABC") + entry("c2001d", DOI="10.1000/abc"))
-    assert messages(bib) == [f"{REL}:18: DOI 10.1000/abc of 'c2001d' is also the DOI of 'a2000b' (line 9): one work, one entry"]
+    assert messages(bib) == [
+        f"{REL}:18: DOI 10.1000/abc of 'c2001d' is also the DOI of 'a2000b' (line 9): one work, one entry"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -79,8 +85,16 @@ def test_same_doi_under_two_ids_ignores_case(tmp_path):
     [
         ("PMID", '"PMID123"', "malformed PMID 'PMID123': expected digits only, e.g. 21328260"),
         ("PMCID", "7003613", "malformed PMCID '7003613': expected 'PMC' followed by digits, e.g. PMC7003613"),
-        ("DOI", "https://doi.org/10.1000/x", "malformed DOI 'https://doi.org/10.1000/x': expected the bare form 10.NNNN/suffix, without https://doi.org/, quotes, angle brackets or spaces"),
-        ("URL", "http://example.org/", "malformed URL 'http://example.org/': expected an https:// address without quotes, angle brackets or spaces"),
+        (
+            "DOI",
+            "https://doi.org/10.1000/x",
+            "malformed DOI 'https://doi.org/10.1000/x': expected the bare form 10.NNNN/suffix, without https://doi.org/, quotes, angle brackets or spaces",
+        ),
+        (
+            "URL",
+            "http://example.org/",
+            "malformed URL 'http://example.org/': expected an https:// address without quotes, angle brackets or spaces",
+        ),
     ],
 )
 def test_malformed_identifiers(tmp_path, field, value, expected):
@@ -102,27 +116,42 @@ def test_missing_required_fields(tmp_path):
 
 
 def test_findings_must_be_plain_text(tmp_path):
-    bib = load(tmp_path, "references:\n" + entry("a2000b", PMID='"1"').replace(
-        "findings: A randomised trial of nine people.", "findings: See <b>this</b> [@other]."))
+    bib = load(
+        tmp_path,
+        "references:\n"
+        + entry("a2000b", PMID='"1"').replace(
+            "findings: A randomised trial of nine people.", "findings: See <b>this</b> [@other]."
+        ),
+    )
     assert messages(bib) == [
         f"{REL}:10: 'a2000b': 'findings' must be plain text: no HTML, Markdown, citations or web addresses"
     ]
 
 
 def test_a_comparison_sign_in_findings_is_plain_text(tmp_path):
-    bib = load(tmp_path, "references:\n" + entry("a2000b", PMID='"1"').replace(
-        "findings: A randomised trial of nine people.", "findings: Better on placebo (P<0.001)."))
+    bib = load(
+        tmp_path,
+        "references:\n"
+        + entry("a2000b", PMID='"1"').replace(
+            "findings: A randomised trial of nine people.", "findings: Better on placebo (P<0.001)."
+        ),
+    )
     assert messages(bib) == []
 
 
 def test_missing_type(tmp_path):
-    bib = load(tmp_path, "references:\n- id: a2000b\n  title: T\n  author: [{literal: FDA}]\n  issued: 2000\n  URL: https://example.org/\n  findings: F.\n")
+    bib = load(
+        tmp_path,
+        "references:\n- id: a2000b\n  title: T\n  author: [{literal: FDA}]\n  issued: 2000\n  URL: https://example.org/\n  findings: F.\n",
+    )
     assert messages(bib) == [f"{REL}:2: 'a2000b': missing required field 'type' (e.g. article-journal, webpage)"]
 
 
 def test_implausible_year(tmp_path):
     text = "references:\n" + entry("a2000b", PMID='"1"').replace("[[1996]]", "[[2031]]")
-    assert messages(load(tmp_path, text)) == [f"{REL}:8: 'a2000b': implausible year 2031 in 'issued': expected 1800 to 2026"]
+    assert messages(load(tmp_path, text)) == [
+        f"{REL}:8: 'a2000b': implausible year 2031 in 'issued': expected 1800 to 2026"
+    ]
 
 
 def test_unknown_field_suggests_the_csl_name(tmp_path):
@@ -132,16 +161,35 @@ def test_unknown_field_suggests_the_csl_name(tmp_path):
 
 def test_unverified_needs_a_reason(tmp_path):
     bib = load(tmp_path, "references:\n" + entry("a2000b", URL="https://example.org/", unverified='""'))
-    assert messages(bib) == [f"{REL}:10: 'a2000b': 'unverified' needs a reason, e.g. unverified: PMID not yet confirmed on PubMed"]
+    assert messages(bib) == [
+        f"{REL}:10: 'a2000b': 'unverified' needs a reason, e.g. unverified: PMID not yet confirmed on PubMed"
+    ]
 
 
 def test_author_needs_family_or_literal(tmp_path):
-    text = "references:\n" + entry("a2000b", URL="https://example.org/").replace("{family: Bain, given: PG}", "{given: PG}")
-    assert messages(load(tmp_path, text)) == [f"{REL}:5: 'a2000b': each author needs 'family' (a person) or 'literal' (an organisation)"]
+    text = "references:\n" + entry("a2000b", URL="https://example.org/").replace(
+        "{family: Bain, given: PG}", "{given: PG}"
+    )
+    assert messages(load(tmp_path, text)) == [
+        f"{REL}:5: 'a2000b': each author needs 'family' (a person) or 'literal' (an organisation)"
+    ]
 
 
 def test_formatting_uses_the_ama_style_and_links_out(tmp_path):
-    bib = load(tmp_path, "references:\n" + entry("a2000b", volume='"47"', issue='"3"', page="678-683", PMID='"8797464"', PMCID="PMC7003613", DOI="10.1212/WNL.47.3.678", unverified="PMID seen only on a mirror"))
+    bib = load(
+        tmp_path,
+        "references:\n"
+        + entry(
+            "a2000b",
+            volume='"47"',
+            issue='"3"',
+            page="678-683",
+            PMID='"8797464"',
+            PMCID="PMC7003613",
+            DOI="10.1212/WNL.47.3.678",
+            unverified="PMID seen only on a mirror",
+        ),
+    )
     text = bibliography.format_entries(bib)["a2000b"]
     # Initials written together ("PG") stay two initials, as AMA style wants.
     assert text == "Bain PG. A title. <i>Neurology</i>. 1996;47(3):678-683. doi:10.1212/WNL.47.3.678"
@@ -177,7 +225,12 @@ def test_the_real_bibliography_only_has_identifiers_research_marks_seen(root):
 
     seen = _research_identifiers(root)
     bib = bibliography.load(os.path.join(root, "docs", "bibliography.yaml"), REL, TODAY)
-    shown = {(name, str(e.data[name]).strip().lower()) for e in bib.entries.values() for name in ("PMID", "PMCID", "DOI") if e.data.get(name)}
+    shown = {
+        (name, str(e.data[name]).strip().lower())
+        for e in bib.entries.values()
+        for name in ("PMID", "PMCID", "DOI")
+        if e.data.get(name)
+    }
     assert shown, "the bibliography shows no identifier at all"
     assert shown - set(seen) == set()
 

@@ -40,5 +40,7 @@ def test_only_the_local_preview_allows_inline_scripts():
 
 def test_the_policy_must_be_the_first_element_of_head():
     assert csp.is_first_in_head(PAGE)
-    assert not csp.is_first_in_head('<head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="x">')
+    assert not csp.is_first_in_head(
+        '<head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="x">'
+    )
     assert not csp.is_first_in_head('<head><title>x</title><meta http-equiv="Content-Security-Policy" content="x">')

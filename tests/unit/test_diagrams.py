@@ -1,8 +1,8 @@
 """Mermaid diagrams need accTitle, accDescr and a text alternative beside them."""
 
-from lems_site.diagrams import checks as diagrams
-
 from helpers import doc
+
+from lems_site.diagrams import checks as diagrams
 
 GOOD = """
 ```mermaid
@@ -32,11 +32,15 @@ def test_table_is_a_text_alternative_too():
 
 
 def test_missing_title():
-    assert check(GOOD.replace("    accTitle: Steps\n", "")) == ["docs/page.md:1: Mermaid diagram without 'accTitle: ...': give it a short title for screen readers"]
+    assert check(GOOD.replace("    accTitle: Steps\n", "")) == [
+        "docs/page.md:1: Mermaid diagram without 'accTitle: ...': give it a short title for screen readers"
+    ]
 
 
 def test_missing_description():
-    assert check(GOOD.replace("    accDescr: From diagnosis to treatment.\n", "")) == ["docs/page.md:1: Mermaid diagram without 'accDescr: ...': describe what it shows for screen readers"]
+    assert check(GOOD.replace("    accDescr: From diagnosis to treatment.\n", "")) == [
+        "docs/page.md:1: Mermaid diagram without 'accDescr: ...': describe what it shows for screen readers"
+    ]
 
 
 def test_missing_text_alternative():

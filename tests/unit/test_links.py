@@ -29,9 +29,9 @@ def test_a_missing_section_names_the_nearest_id():
 
 
 def test_raw_html_links_are_relative_to_the_built_page():
-    assert problems('# T\n\n<a href="../../treatment/ivig/#ivig-safety">ok</a>\n<a href="../../treatment/ivig/#nope">x</a>\n') == [
-        "docs/about/disclaimer.md:4: link '../../treatment/ivig/#nope': no section '#nope' on docs/treatment/ivig.md"
-    ]
+    assert problems(
+        '# T\n\n<a href="../../treatment/ivig/#ivig-safety">ok</a>\n<a href="../../treatment/ivig/#nope">x</a>\n'
+    ) == ["docs/about/disclaimer.md:4: link '../../treatment/ivig/#nope': no section '#nope' on docs/treatment/ivig.md"]
 
 
 def test_reference_definitions_and_files_are_checked():
@@ -48,4 +48,6 @@ def test_absolute_paths_are_refused():
 
 
 def test_links_in_code_and_to_other_sites_are_not_checked():
-    assert problems("# T\n\n`[x](gone.md)` [PubMed](https://pubmed.ncbi.nlm.nih.gov/1/)\n\n```\n[y](gone.md)\n```\n") == []
+    assert (
+        problems("# T\n\n`[x](gone.md)` [PubMed](https://pubmed.ncbi.nlm.nih.gov/1/)\n\n```\n[y](gone.md)\n```\n") == []
+    )

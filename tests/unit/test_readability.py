@@ -1,8 +1,8 @@
 """Readability: the Flesch-Kincaid grade of every patient section, against the limit."""
 
-from lems_site.checks import readability
-
 from helpers import doc
+
+from lems_site.checks import readability
 
 PAGE = """
 # Title
@@ -44,5 +44,7 @@ def test_sections_over_the_limit_fail_with_their_line():
 
 
 def test_citations_and_markup_do_not_count_as_words():
-    [(line, title, text)] = readability.sections(doc("/// audience | patient\n\nSee [the page](x.md) **now** [@a2000b].\n\n///\n"), "patient")
+    [(line, title, text)] = readability.sections(
+        doc("/// audience | patient\n\nSee [the page](x.md) **now** [@a2000b].\n\n///\n"), "patient"
+    )
     assert text == "See the page now."

@@ -8,7 +8,12 @@ AUDIENCES = [
     {"id": "patient", "schema_audience": "Patient"},
     {"id": "professional", "schema_audience": "Clinician"},
 ]
-SUBMITTED = {"review_status": "submitted", "last_updated": _dt.date(2026, 11, 22), "next_review": _dt.date(2027, 2, 22), "description": "D"}
+SUBMITTED = {
+    "review_status": "submitted",
+    "last_updated": _dt.date(2026, 11, 22),
+    "next_review": _dt.date(2027, 2, 22),
+    "description": "D",
+}
 
 
 def schema(meta, audiences=AUDIENCES):
@@ -17,14 +22,26 @@ def schema(meta, audiences=AUDIENCES):
 
 def test_a_submitted_page_claims_no_review():
     assert schema(SUBMITTED) == {
-        "@context": "https://schema.org", "@type": "MedicalWebPage", "name": "IVIG", "url": "https://example.org/ivig/",
-        "inLanguage": "en", "audience": [{"@type": "Patient"}, {"@type": "MedicalAudience", "audienceType": "Clinician"}],
-        "description": "D", "dateModified": "2026-11-22",
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "name": "IVIG",
+        "url": "https://example.org/ivig/",
+        "inLanguage": "en",
+        "audience": [{"@type": "Patient"}, {"@type": "MedicalAudience", "audienceType": "Clinician"}],
+        "description": "D",
+        "dateModified": "2026-11-22",
     }
 
 
 def test_an_approved_page_names_its_reviewer_and_date():
-    data = schema({**SUBMITTED, "review_status": "approved", "reviewed_by": "Dr A Example, neurologist", "last_reviewed": _dt.date(2026, 11, 20)})
+    data = schema(
+        {
+            **SUBMITTED,
+            "review_status": "approved",
+            "reviewed_by": "Dr A Example, neurologist",
+            "last_reviewed": _dt.date(2026, 11, 20),
+        }
+    )
     assert data["lastReviewed"] == "2026-11-20"
     assert data["reviewedBy"] == {"@type": "Person", "name": "Dr A Example, neurologist"}
 
@@ -35,7 +52,9 @@ def test_an_approved_page_without_a_review_date_claims_no_review():
 
 
 def test_a_page_for_one_audience_names_only_that_one():
-    assert schema(SUBMITTED, audiences=AUDIENCES[1:])["audience"] == [{"@type": "MedicalAudience", "audienceType": "Clinician"}]
+    assert schema(SUBMITTED, audiences=AUDIENCES[1:])["audience"] == [
+        {"@type": "MedicalAudience", "audienceType": "Clinician"}
+    ]
 
 
 def test_the_status_box_shows_a_review_only_when_approved():
@@ -45,7 +64,9 @@ def test_the_status_box_shows_a_review_only_when_approved():
 
 
 def test_the_report_link_quotes_every_value():
-    url = review.report_url("https://github.com/o/r", title='A "quoted" <title>', page_url="https://e.org/p/?a=1&b=2", source="p.md")
+    url = review.report_url(
+        "https://github.com/o/r", title='A "quoted" <title>', page_url="https://e.org/p/?a=1&b=2", source="p.md"
+    )
     assert url == (
         "https://github.com/o/r/issues/new?template=page-problem.yml"
         "&title=Problem%20on%20page%3A%20A%20%22quoted%22%20%3Ctitle%3E&page=https%3A%2F%2Fe.org%2Fp%2F%3Fa%3D1%26b%3D2&source=p.md"

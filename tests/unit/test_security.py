@@ -72,10 +72,15 @@ HOSTILE = "<script>alert(1)</script>"
 
 def test_every_bibliography_field_is_escaped_in_the_formatted_reference():
     data = {
-        "id": "evil2000paper", "type": "article-journal", "title": f"Title {HOSTILE} & more",
+        "id": "evil2000paper",
+        "type": "article-journal",
+        "title": f"Title {HOSTILE} & more",
         "author": [{"family": f"Fam{HOSTILE}", "given": "AB"}, {"literal": "Org <img src=x onerror=alert(1)>"}],
-        "container-title": f"Journal{HOSTILE}", "issued": {"date-parts": [[2000]]},
-        "volume": f"1{HOSTILE}", "page": f"2{HOSTILE}", "publisher": f"P{HOSTILE}",
+        "container-title": f"Journal{HOSTILE}",
+        "issued": {"date-parts": [[2000]]},
+        "volume": f"1{HOSTILE}",
+        "page": f"2{HOSTILE}",
+        "publisher": f"P{HOSTILE}",
     }
     entry = bibliography.Entry("evil2000paper", data, 1)
     html = bibliography.format_entries(bibliography.Bibliography("b", {entry.key: entry}, []))[entry.key]
@@ -87,7 +92,9 @@ def test_every_bibliography_field_is_escaped_in_the_formatted_reference():
 
 
 def test_a_doi_or_url_that_could_leave_its_attribute_is_refused(tmp_path):
-    bib = ENTRY + """
+    bib = (
+        ENTRY
+        + """
 - id: evil2000doi
   type: article-journal
   title: T
@@ -102,7 +109,10 @@ def test_a_doi_or_url_that_could_leave_its_attribute_is_refused(tmp_path):
   issued: {date-parts: [[2000]]}
   URL: 'https://example.org/"onmouseover="alert(1)'
 """
-    report = run_source_checks(site(tmp_path, {"index.md": FRONT + "# T\n\n[@bain1996effects] [@evil2000doi] [@evil2000url]\n"}, bib))
+    )
+    report = run_source_checks(
+        site(tmp_path, {"index.md": FRONT + "# T\n\n[@bain1996effects] [@evil2000doi] [@evil2000url]\n"}, bib)
+    )
     text = "\n".join(messages(report))
     assert "docs/bibliography.yaml:16: 'evil2000doi': malformed DOI" in text
     assert "docs/bibliography.yaml:22: 'evil2000url': malformed URL" in text
@@ -195,14 +205,16 @@ def test_an_unclosed_comment_and_html_in_a_diagram_are_refused():
 
 def test_the_rendered_page_is_checked_again_for_html_the_source_check_cannot_see():
     page = doc("<div>`<script>alert(1)</script>`</div>\n")
-    rendered = "<div>`<script>alert(1)</script>`</div><p><a href=\"#ref-a\">1</a></p>"
+    rendered = '<div>`<script>alert(1)</script>`</div><p><a href="#ref-a">1</a></p>'
     assert [str(p) for p in raw_html.check_rendered(rendered, page, "docs/page.md")] == [
         "docs/page.md:1: raw HTML <script> is not allowed: it runs a script (found in the rendered page)"
     ]
 
 
 def test_raw_html_is_part_of_the_source_checks(tmp_path):
-    report = run_source_checks(site(tmp_path, {"index.md": FRONT + "# T\n\n<script>alert(1)</script> [@bain1996effects]\n"}))
+    report = run_source_checks(
+        site(tmp_path, {"index.md": FRONT + "# T\n\n<script>alert(1)</script> [@bain1996effects]\n"})
+    )
     assert "docs/index.md:8: raw HTML <script> is not allowed: it runs a script" in messages(report)
 
 
@@ -217,7 +229,10 @@ def test_front_matter_text_that_would_be_markup_is_refused(tmp_path):
         "last_updated: 2026-11-22\nnext_review: 2027-02-22\n---\n\n# T [@bain1996effects]\n"
     )
     found = messages(run_source_checks(site(tmp_path, {"index.md": page})))
-    assert "docs/index.md:2: front matter 'title' contains '<', which the theme would print as HTML: write plain text (no < > \" or &...;)" in found
+    assert (
+        "docs/index.md:2: front matter 'title' contains '<', which the theme would print as HTML: write plain text (no < > \" or &...;)"
+        in found
+    )
     assert any(m.startswith("docs/index.md:3: front matter 'description' contains '\"'") for m in found)
     assert any(m.startswith("docs/index.md:5: front matter 'reviewed_by' contains '<'") for m in found)
     assert site_text.markup_in("R&D, Q&A and IVIG & you") is None
@@ -228,7 +243,9 @@ def test_nav_titles_and_the_site_name_are_plain_text(tmp_path):
     class Config(dict):
         config_file_path = str(tmp_path / "mkdocs.yml")
 
-    (tmp_path / "mkdocs.yml").write_text("site_name: Site <b>\nnav:\n  - Home: index.md\n  - '<img src=x onerror=alert(1)>': x.md\n")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: Site <b>\nnav:\n  - Home: index.md\n  - '<img src=x onerror=alert(1)>': x.md\n"
+    )
     config = Config(yaml.safe_load((tmp_path / "mkdocs.yml").read_text()))
     assert [str(p) for p in site_text.check_config(config, "mkdocs.yml")] == [
         "mkdocs.yml:1: site_name contains '<', which the theme would print as HTML: write plain text (no < > \" or &...;)",
@@ -237,10 +254,19 @@ def test_nav_titles_and_the_site_name_are_plain_text(tmp_path):
 
 
 def test_the_site_templates_escape_by_construction():
-    for name in ("page-status.html", "audience-chooser.html", "audience-welcome.html", "page-actions.html", "audience-head.html", "json-ld.html"):
+    for name in (
+        "page-status.html",
+        "audience-chooser.html",
+        "audience-welcome.html",
+        "page-actions.html",
+        "audience-head.html",
+        "json-ld.html",
+    ):
         text = open(os.path.join(ROOT, "overrides", "partials", "lems", name), encoding="utf-8").read()
         assert text.startswith("{% autoescape true %}") and text.rstrip().endswith("{% endautoescape %}"), name
-    options = open(os.path.join(ROOT, "overrides", "partials", "lems", "audience-options.html"), encoding="utf-8").read()
+    options = open(
+        os.path.join(ROOT, "overrides", "partials", "lems", "audience-options.html"), encoding="utf-8"
+    ).read()
     assert "{{ a.label | e }}" in options
 
 
@@ -258,8 +284,14 @@ def test_symlinks_leaving_the_repository_and_linked_folders_are_refused(tmp_path
     os.symlink(outside / "secrets", tmp_path / "docs" / "linked")
     os.symlink(tmp_path / "docs" / "includes", tmp_path / "docs" / "inside-link")
     found = messages(run_source_checks(settings))
-    assert f"docs/leak.txt:1: symlink leaves the repository ({outside / 'secret.txt'}): only files inside the repository are published" in found
-    assert f"docs/linked:1: symlink to outside the repository ({outside / 'secrets'}): docs/ may hold only real folders" in found
+    assert (
+        f"docs/leak.txt:1: symlink leaves the repository ({outside / 'secret.txt'}): only files inside the repository are published"
+        in found
+    )
+    assert (
+        f"docs/linked:1: symlink to outside the repository ({outside / 'secrets'}): docs/ may hold only real folders"
+        in found
+    )
     assert any(m.startswith("docs/inside-link:1: symlink to a folder") for m in found)
 
 
@@ -283,7 +315,9 @@ def test_html_and_script_files_in_docs_are_refused_but_the_vendored_copy_is_not(
     assert not any("mermaid.esm.min.mjs" in m or "plain.svg" in m for m in found)
     # A vendored file that differs from node_modules is not the pinned library.
     (vendor / "mermaid.esm.min.mjs").write_text("alert(1)")
-    assert any(m.startswith("docs/assets/vendor/mermaid/mermaid.esm.min.mjs:1:") for m in messages(run_source_checks(settings)))
+    assert any(
+        m.startswith("docs/assets/vendor/mermaid/mermaid.esm.min.mjs:1:") for m in messages(run_source_checks(settings))
+    )
 
 
 def test_snippets_include_only_from_docs_includes(tmp_path):
@@ -293,8 +327,14 @@ def test_snippets_include_only_from_docs_includes(tmp_path):
     page = FRONT + '# T [@bain1996effects]\n\n--8<-- "../../.git/config"\n\n--8<-- "mkdocs.yml"\n\n--8<-- "ok.md"\n'
     settings = site(tmp_path, {"index.md": page}, includes={"ok.md": "Included <script>alert(1)</script>\n"})
     found = messages(run_source_checks(settings))
-    assert "docs/index.md:8: snippet '../../.git/config' is not a file in an allowed place (docs/includes): check the name, and put included text in docs/includes/" in found
-    assert "docs/index.md:10: snippet 'mkdocs.yml' is not a file in an allowed place (docs/includes): check the name, and put included text in docs/includes/" in found
+    assert (
+        "docs/index.md:8: snippet '../../.git/config' is not a file in an allowed place (docs/includes): check the name, and put included text in docs/includes/"
+        in found
+    )
+    assert (
+        "docs/index.md:10: snippet 'mkdocs.yml' is not a file in an allowed place (docs/includes): check the name, and put included text in docs/includes/"
+        in found
+    )
     assert "docs/includes/ok.md:1: raw HTML <script> is not allowed: it runs a script" in found
 
 
@@ -310,7 +350,9 @@ def test_the_site_allows_snippets_from_docs_includes_and_contributing_only():
 def test_every_page_mkdocs_publishes_is_walked(tmp_path):
     settings = site(tmp_path, {"index.md": FRONT, "other.markdown": "<script>alert(1)</script>\n"})
     assert sorted(os.path.basename(p) for p in page_paths(settings.docs_dir)) == ["index.md", "other.markdown"]
-    assert "docs/other.markdown:1: raw HTML <script> is not allowed: it runs a script" in messages(run_source_checks(settings))
+    assert "docs/other.markdown:1: raw HTML <script> is not allowed: it runs a script" in messages(
+        run_source_checks(settings)
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -353,8 +395,16 @@ def test_a_latin1_page_bibliography_or_abbreviations_file_is_reported_not_raised
     latin_bib = ("- id: bain1996effects\n  title: Caf\xe9\n").encode("latin-1")
     cites = FRONT + "# T\n\n" + "".join(f"Text [@bain1996effects] {i}.\n" for i in range(50))
     settings = site(tmp_path, {"index.md": page, "cites.md": cites}, bib=latin_bib)
-    settings = Settings(**{**settings.__dict__, "abbreviations_path": str(tmp_path / "docs" / "includes" / "abbreviations.md"), "glossary_path": str(tmp_path / "docs" / "cites.md")})
-    (tmp_path / "docs" / "includes" / "abbreviations.md").write_bytes("*[LEMS]: Lambert-Eaton caf\xe9\n".encode("latin-1"))
+    settings = Settings(
+        **{
+            **settings.__dict__,
+            "abbreviations_path": str(tmp_path / "docs" / "includes" / "abbreviations.md"),
+            "glossary_path": str(tmp_path / "docs" / "cites.md"),
+        }
+    )
+    (tmp_path / "docs" / "includes" / "abbreviations.md").write_bytes(
+        "*[LEMS]: Lambert-Eaton caf\xe9\n".encode("latin-1")
+    )
     found = messages(run_source_checks(settings))
     offset = page.index(b"\xe9")
     assert f"docs/index.md:6: not UTF-8 (byte 0xe9 at offset {offset}): save the file as UTF-8" in found
@@ -385,14 +435,18 @@ def test_a_grade_cache_inside_the_repository_is_never_read(tmp_path):
     from lems_site.checks import grade_cache_path
 
     hard = "Notwithstanding pharmacokinetic heterogeneity, immunomodulatory interventions necessitate individualised titration."
-    page = FRONT_MATTER + f"\n# T\n\n/// audience | patient\n\n## Words {{#words}}\n\n{hard} [@bain1996effects]\n\n///\n"
+    page = (
+        FRONT_MATTER + f"\n# T\n\n/// audience | patient\n\n## Words {{#words}}\n\n{hard} [@bain1996effects]\n\n///\n"
+    )
     settings = settings_for(tmp_path, GOOD_ENTRY, {"index.md": page})
     # A forged cache in the checkout saying every section reads at grade 1.
     planted = tmp_path / ".cache"
     planted.mkdir()
     section = readability.sections(doc(page, rel="docs/index.md"), "patient")[0][2]
-    forged = {"textstat": importlib.metadata.version("textstat"),
-              "grades": {hashlib.sha256(section.encode()).hexdigest(): 1.0}}
+    forged = {
+        "textstat": importlib.metadata.version("textstat"),
+        "grades": {hashlib.sha256(section.encode()).hexdigest(): 1.0},
+    }
     (planted / "readability-grades.json").write_text(json.dumps(forged))
     inside = dataclasses.replace(settings, cache_dir=str(planted))
     assert grade_cache_path(inside) is None

@@ -18,13 +18,17 @@ def test_patient_text_about_the_sites_research_fails_at_its_line():
 
 
 def test_patient_list_items_are_checked_too():
-    text = "# T\n\n/// audience | patient\n\n- Ask about it.\n- This site's sources do not say how long it lasts.\n\n///\n"
+    text = (
+        "# T\n\n/// audience | patient\n\n- Ask about it.\n- This site's sources do not say how long it lasts.\n\n///\n"
+    )
     assert [p.split(": patient text")[0] for p in problems(text)] == ["docs/page.md:6"]
 
 
 def test_a_cited_coverage_statement_fails_in_any_version():
-    text = ("# T\n\n/// audience | professional\n\nIVIG helped in one trial [@bain1996effects]. No source here gives\n"
-            "the duration of plasma exchange [@keogh2011treatment].\n\n///\n")
+    text = (
+        "# T\n\n/// audience | professional\n\nIVIG helped in one trial [@bain1996effects]. No source here gives\n"
+        "the duration of plasma exchange [@keogh2011treatment].\n\n///\n"
+    )
     assert problems(text) == [
         "docs/page.md:5: a statement about the site's own coverage ('No source here') carries a citation: such"
         " statements are not claims of the cited work; remove the citation or reword"
@@ -37,6 +41,8 @@ def test_an_uncited_coverage_statement_in_professional_text_is_allowed():
 
 
 def test_ordinary_cited_sentences_and_code_pass():
-    text = ("# T\n\n/// audience | patient\n\nIVIG is a drip of antibodies from donated blood [@bain1996effects].\n\n"
-            "```\nthis site's sources\n```\n\n///\n")
+    text = (
+        "# T\n\n/// audience | patient\n\nIVIG is a drip of antibodies from donated blood [@bain1996effects].\n\n"
+        "```\nthis site's sources\n```\n\n///\n"
+    )
     assert problems(text) == []
