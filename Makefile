@@ -9,15 +9,21 @@ PY     := $(VENV)/bin/python
 MERMAID := docs/assets/vendor/mermaid/mermaid.esm.min.mjs
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test build setup assets check bench lock new-page review clean
+.PHONY: serve test build setup assets check lint bench lock new-page review clean
 
 # The validated build first (it must pass), then MkDocs' preview server: it rebuilds on every
 # save and reloads the page.
 serve: build
 	$(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
 
-test: build
+test: build lint
 	$(PY) -m pytest
+
+# The rules are in pyproject.toml (as pymdown-extensions': pycodestyle, pyflakes, bugbear,
+# naming, pydocstyle for public names), plus ruff's format check.
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 build: setup
 	$(PY) scripts/build.py
