@@ -88,7 +88,8 @@ def check_blocks(doc: Document, audiences: tuple[str, ...]) -> list[Problem]:
                         doc.rel,
                         blocks[0].start,
                         (
-                            f"page has no '/// {BLOCK_NAME} | {audience}' version: every topic is written for each audience"
+                            f"page has no '/// {BLOCK_NAME} | {audience}' version: "
+                            "every topic is written for each audience"
                         ),
                     )
                 )

@@ -27,6 +27,7 @@ class AudienceConfig(base.Config):
     schema_audience = c.Choice(SCHEMA_AUDIENCES)
 
     def validate(self):
+        """(failed options, warnings): MkDocs' own checks, then the audience id's form."""
         failed, warnings = super().validate()
         if not failed and not _AUDIENCE_ID.fullmatch(self.id or ""):
             failed.append(
@@ -73,6 +74,7 @@ class LemsConfig(base.Config):
     cache_dir = c.Type(str, default="")
 
     def validate(self):
+        """(failed options, warnings): MkDocs' own checks, then the audience ids and the repository."""
         failed, warnings = super().validate()
         if failed:
             return failed, warnings

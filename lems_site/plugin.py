@@ -252,7 +252,6 @@ class LemsPlugin(BasePlugin[LemsConfig]):
             return output_content
         return self._secure(material_fixes.fix(output_content), template_name)
 
-
     # -----------------------------------------------------------------------------------------
 
     def _plan_diagrams(self, config: MkDocsConfig) -> None:

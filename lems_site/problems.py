@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, order=True)
 class Problem:
+    """One problem the build reports, at a line of a file."""
+
     path: str
     line: int
     message: str
@@ -18,5 +20,6 @@ class Problem:
 
 
 def summary(problems: list[Problem]) -> str:
+    """The closing line of a check: how many problems were found ('1 problem found')."""
     count = len(problems)
     return f"{count} problem{'s' if count != 1 else ''} found"

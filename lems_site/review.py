@@ -1,5 +1,7 @@
-"""Review: front matter rules (known keys, status, ISO dates, review cycle) and the values a
-page shows from them (status box, schema.org data, the "report a problem" address).
+"""Review: front matter rules, and the values a page shows from them.
+
+The rules: known keys, status, ISO dates, review cycle. The values: status box, schema.org
+data, the "report a problem" address.
 """
 
 from __future__ import annotations
@@ -73,7 +75,8 @@ def check(doc: Document, today: _dt.date) -> list[Problem]:
             Problem(
                 doc.rel,
                 at("next_review"),
-                f"front matter 'next_review' ({dates['next_review']}) must be after 'last_reviewed' ({dates['last_reviewed']})",
+                f"front matter 'next_review' ({dates['next_review']}) "
+                f"must be after 'last_reviewed' ({dates['last_reviewed']})",
             )
         )
 
@@ -109,7 +112,8 @@ def check(doc: Document, today: _dt.date) -> list[Problem]:
             Problem(
                 doc.rel,
                 at("next_review"),
-                f"review overdue: 'next_review' was {due} ({(today - due).days} days ago); review the page and update its dates",
+                f"review overdue: 'next_review' was {due} ({(today - due).days} days ago); "
+                "review the page and update its dates",
                 "overdue",
             )
         )

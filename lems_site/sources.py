@@ -20,6 +20,8 @@ HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.+?)\s*(?:\{[^}]*\})?\s*#*
 
 @dataclass
 class Block:
+    """One `///` block of a page: its name, its argument and the lines that open and close it."""
+
     name: str
     argument: str
     start: int  # line of the opening `///`
@@ -28,6 +30,8 @@ class Block:
 
 @dataclass
 class Fence:
+    """One fenced code block of a page: its language, its lines and their content."""
+
     lang: str
     start: int
     end: int  # line of the closing fence (or the last line when never closed)
@@ -36,6 +40,8 @@ class Fence:
 
 @dataclass
 class Document:
+    """One Markdown page as the checks read it, every line under its number in the source file."""
+
     path: str  # absolute
     rel: str  # relative to the repository root, for messages
     text: str
@@ -51,12 +57,15 @@ class Document:
     _audience_of_line: dict = field(default_factory=dict)
 
     def is_code(self, line: int) -> bool:
+        """Whether the line belongs to a code fence (its fence lines included)."""
         return line in self._code_lines
 
     def audience_at(self, line: int) -> str | None:
+        """The audience of the innermost audience block holding the line, or None outside one."""
         return self._audience_of_line.get(line)
 
     def audience_blocks(self) -> list[Block]:
+        """The page's audience blocks, in source order."""
         return [b for b in self.blocks if b.name == "audience"]
 
 
@@ -147,7 +156,8 @@ def _scan_structure(doc: Document) -> None:
                 doc.block_problems.append(
                     (
                         number,
-                        "audience block inside another audience block: close the first with '///' before opening the next",
+                        "audience block inside another audience block: "
+                        "close the first with '///' before opening the next",
                     )
                 )
             doc.blocks.append(block)

@@ -1,5 +1,7 @@
-"""The site's shared words, defined once: templates, the audience script, the scaffold and the
-checks all read them from here (templates and JavaScript through the page context).
+"""The site's shared words, defined once.
+
+Templates, the audience script, the scaffold and the checks all read them from here
+(templates and JavaScript through the page context).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Start a new topic page: valid front matter, both audience versions, and a place in the nav.
+r"""Start a new topic page: valid front matter, both audience versions, and a place in the nav.
 
-    python scripts/new_page.py --title "Breathing and swallowing" --path living/breathing.md --section "Living with LEMS"
+    python scripts/new_page.py --title "Breathing and swallowing" --path living/breathing.md \
+        --section "Living with LEMS"
 
 Writes docs/<path> and adds it to `nav:` in mkdocs.yml (under --section, or at the end).
 The validated build passes at once; then replace the placeholder sentences. Nothing is
@@ -75,7 +76,8 @@ def main(argv=None) -> int:
         )
     if not PATH_PATTERN.match(args.path):
         errors.append(
-            f"--path: expected lower-case words joined by '-', ending in .md, e.g. treatment/new-topic.md; got '{args.path}'"
+            "--path: expected lower-case words joined by '-', ending in .md, e.g. treatment/new-topic.md; "
+            f"got '{args.path}'"
         )
     target = os.path.join(docs_dir, args.path)
     if os.path.exists(target):

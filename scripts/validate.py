@@ -47,7 +47,8 @@ def print_problems(report, fail_overdue: bool) -> int:
     overdue = [p for p in report.problems if p.severity == "overdue"]
     if overdue and not fail_overdue:
         print(
-            f"{len(overdue)} review{'s' if len(overdue) != 1 else ''} overdue (reported only; --fail-overdue makes them fail)"
+            f"{len(overdue)} review{'s' if len(overdue) != 1 else ''} overdue "
+            "(reported only; --fail-overdue makes them fail)"
         )
     print(summary(failing))
     return 1 if failing else 0

@@ -39,6 +39,8 @@ def is_inside(path: str, root: str) -> bool:
 
 @dataclass
 class Report:
+    """Everything the source checks found: problems, reading grades, bibliography, pages, citations."""
+
     problems: list = field(default_factory=list)
     readability: list = field(default_factory=list)
     bibliography: bibliography.Bibliography | None = None
@@ -46,6 +48,7 @@ class Report:
     citations: dict = field(default_factory=dict)  # rel -> [Citation]
 
     def failing(self, fail_overdue: bool = False) -> list[Problem]:
+        """The problems that fail the build: errors, and overdue reviews too under `fail_overdue`."""
         return [p for p in self.problems if p.severity == "error" or fail_overdue]
 
 
@@ -132,7 +135,8 @@ def _check_glossary(settings: Settings, report: Report, rel) -> list[Problem]:
             Problem(
                 rel(settings.abbreviations_path),
                 1,
-                f"no Glossary page at {rel(settings.glossary_path)} (extra.glossary in mkdocs.yml) to define these abbreviations",
+                f"no Glossary page at {rel(settings.glossary_path)} (extra.glossary in mkdocs.yml) "
+                "to define these abbreviations",
             )
         ]
     try:
@@ -143,6 +147,7 @@ def _check_glossary(settings: Settings, report: Report, rel) -> list[Problem]:
 
 
 def check_document(doc, settings: Settings, today, bib, report: Report, grades=None) -> list[Problem]:
+    """Every source problem of one page (its citations and reading grades are added to `report`)."""
     problems = frontmatter.check(doc, today)
     problems.extend(Problem(doc.rel, line, message) for line, message in doc.block_problems)
     problems.extend(audiences.check_blocks(doc, settings.audiences))
@@ -179,7 +184,8 @@ def check_rendered_html(html: str, rel: str, doc=None) -> list[Problem]:
             Problem(
                 rel,
                 line,
-                f"block syntax '{text}' was left as literal text in the HTML: check the block name, its argument and its options",
+                f"block syntax '{text}' was left as literal text in the HTML: "
+                "check the block name, its argument and its options",
             )
         )
     # A second look at raw HTML, after Markdown: whatever form slipped past the source check.

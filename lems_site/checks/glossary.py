@@ -27,7 +27,7 @@ def abbreviations(path: str, rel: str | None = None) -> list[tuple[int, str, str
 def glossary_terms(doc: Document) -> dict[str, str]:
     """Definition-list terms of the Glossary page -> the first line of their definition."""
     terms, previous = {}, None
-    for number, text in doc.lines:
+    for _number, text in doc.lines:
         if text.startswith(": ") and previous and previous.strip():
             terms.setdefault(previous.strip(), text[2:].strip())
         previous = text
@@ -35,6 +35,7 @@ def glossary_terms(doc: Document) -> dict[str, str]:
 
 
 def check(abbreviations_rel: str, entries: list, glossary: Document) -> list[Problem]:
+    """Each abbreviation missing from the Glossary page, or defined there with another expansion."""
     terms = glossary_terms(glossary)
     problems = []
     for line, abbr, expansion in entries:
@@ -44,7 +45,8 @@ def check(abbreviations_rel: str, entries: list, glossary: Document) -> list[Pro
                 Problem(
                     abbreviations_rel,
                     line,
-                    f"abbreviation '{abbr}' is not a term on the Glossary page ({glossary.rel}): add it there with the same expansion",
+                    f"abbreviation '{abbr}' is not a term on the Glossary page ({glossary.rel}): "
+                    "add it there with the same expansion",
                 )
             )
         elif not definition.lower().startswith(expansion.lower()):
@@ -52,7 +54,8 @@ def check(abbreviations_rel: str, entries: list, glossary: Document) -> list[Pro
                 Problem(
                     abbreviations_rel,
                     line,
-                    f"abbreviation '{abbr}': the Glossary ({glossary.rel}) defines it as '{definition[:60]}', expected it to start with '{expansion}'",
+                    f"abbreviation '{abbr}': the Glossary ({glossary.rel}) defines it as '{definition[:60]}', "
+                    f"expected it to start with '{expansion}'",
                 )
             )
     return problems

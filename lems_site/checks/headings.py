@@ -1,5 +1,7 @@
-"""Stable section anchors: professionals link to sections, so every section heading carries an
-explicit id (`## Dosing {#ivig-dosing}`) that survives rewording, once per page.
+"""Stable section anchors: an explicit id on every section heading, once per page.
+
+Professionals link to sections, so every section heading carries an explicit id
+(`## Dosing {#ivig-dosing}`) that survives rewording.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ EXPLICIT_ID = re.compile(r"\{[^}]*#(?P<id>[A-Za-z][\w-]*)[^}]*\}\s*$")
 
 
 def check(doc: Document) -> list[Problem]:
+    """Each section heading of the page without an explicit id, or with an id used before."""
     problems, seen = [], {}
     for number, text in doc.lines:
         if doc.is_code(number):
@@ -28,7 +31,8 @@ def check(doc: Document) -> list[Problem]:
                 Problem(
                     doc.rel,
                     number,
-                    f"heading '{title}' has no explicit id: add one such as {{#{_suggest(doc, title)}}} so links to it survive rewording",
+                    f"heading '{title}' has no explicit id: "
+                    f"add one such as {{#{_suggest(doc, title)}}} so links to it survive rewording",
                 )
             )
             continue

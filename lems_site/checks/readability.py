@@ -35,6 +35,8 @@ SNIPPET = re.compile(r"^[ \t]*-{1,}8<-{1,}[ \t]+([\"'])(?P<name>.+?)\1[ \t]*$")
 
 @dataclass(frozen=True)
 class SectionScore:
+    """The reading grade of one section of one audience's version of a page."""
+
     path: str
     line: int
     title: str
@@ -129,9 +131,11 @@ def _grade(text: str) -> float:
 
 
 class GradeCache:
-    """Grades by section text. textstat takes about 1.5 s to load its pronouncing dictionary,
-    so a rebuild where no patient text changed should not pay for it. Keyed by the text's
-    SHA-256 and textstat's version; a missing or corrupt cache file just means recomputing.
+    """Grades by section text, kept in a file between builds.
+
+    textstat takes about 1.5 s to load its pronouncing dictionary, so a rebuild where no
+    patient text changed should not pay for it. Keyed by the text's SHA-256 and textstat's
+    version; a missing or corrupt cache file just means recomputing.
     """
 
     def __init__(self, path: str | None):
@@ -156,6 +160,7 @@ class GradeCache:
                 pass
 
     def grade(self, text: str) -> float:
+        """The Flesch-Kincaid grade of `text`, from the cache when it was graded before."""
         import hashlib
 
         key = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -165,6 +170,7 @@ class GradeCache:
         return self.grades[key]
 
     def save(self) -> None:
+        """Write the grades to the cache file, if any were added (a failed write is ignored)."""
         import json
         import os
         import tempfile
@@ -182,6 +188,7 @@ class GradeCache:
 
 
 def check(scores: list[SectionScore], max_grade: float, audience: str) -> list[Problem]:
+    """Each section that reads above `max_grade`."""
     return [
         Problem(
             s.path,

@@ -16,6 +16,7 @@ LOOKAHEAD_LINES = 12
 
 
 def check(doc: Document) -> list[Problem]:
+    """Each Mermaid diagram of the page without a title, a description or a text alternative."""
     problems = []
     body = dict(doc.lines)
     last_line = doc.lines[-1][0] if doc.lines else 0
@@ -44,7 +45,8 @@ def check(doc: Document) -> list[Problem]:
                 Problem(
                     doc.rel,
                     fence.start,
-                    "Mermaid diagram without a text alternative: follow it with an ordered list or a table giving the same steps",
+                    "Mermaid diagram without a text alternative: "
+                    "follow it with an ordered list or a table giving the same steps",
                 )
             )
     return problems

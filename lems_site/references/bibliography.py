@@ -104,6 +104,8 @@ _NOT_PLAIN = re.compile(r"<[A-Za-z!/?]|\]\(|\[@|(?<!\w)@\w|https?://|www\.|\*\*|
 
 @dataclass
 class Entry:
+    """One work of the bibliography: its fields, its line, and the line of each field."""
+
     key: str
     data: dict
     line: int
@@ -111,16 +113,20 @@ class Entry:
 
     @property
     def year(self):
+        """The year the work was issued, or None when it has no readable one."""
         return issued_year(self.data.get("issued"))
 
     @property
     def unverified(self) -> str | None:
+        """Why the entry is not yet verified (its `unverified` field), or None."""
         value = self.data.get("unverified")
         return value.strip() if isinstance(value, str) and value.strip() else None
 
 
 @dataclass
 class Bibliography:
+    """The bibliography file: its entries by key, and the problems found in it."""
+
     path: str
     entries: dict  # key -> Entry, in file order
     problems: list
@@ -195,7 +201,7 @@ def load(path: str, rel: str, today: _dt.date | None = None) -> Bibliography:
             continue
         field_lines = getattr(raw, "key_lines", {})
         key = raw.get("id")
-        where = lambda name: field_lines.get(name, line)  # noqa: E731
+        where = _line_finder(field_lines, line)
         if not isinstance(key, str) or not key:
             problems.append(Problem(rel, line, "entry without an 'id': add a citation key such as bain1996effects"))
             continue
@@ -208,7 +214,8 @@ def load(path: str, rel: str, today: _dt.date | None = None) -> Bibliography:
                 Problem(
                     rel,
                     where("id"),
-                    f"duplicate id '{key}' (first defined at line {seen_ids[key]}): give each work one entry and one id",
+                    f"duplicate id '{key}' (first defined at line {seen_ids[key]}): "
+                    "give each work one entry and one id",
                 )
             )
             continue
@@ -224,13 +231,20 @@ def load(path: str, rel: str, today: _dt.date | None = None) -> Bibliography:
                         Problem(
                             rel,
                             where(name),
-                            f"{name} {value} of '{key}' is also the {name} of '{other_key}' (line {other_line}): one work, one entry",
+                            f"{name} {value} of '{key}' is also the {name} of '{other_key}' (line {other_line}): "
+                            "one work, one entry",
                         )
                     )
                 else:
                     seen_identifiers[norm] = (key, where(name))
         entries[key] = Entry(key, dict(raw), line, dict(field_lines))
     return Bibliography(path, entries, problems)
+
+
+def _line_finder(field_lines: dict, line: int):
+    """Field name -> its line in one entry (the entry's own line for a field it lacks)."""
+    # Made once per entry, so the function keeps that entry's lines, not the loop's latest.
+    return lambda name: field_lines.get(name, line)
 
 
 def _parse(text: str, path: str, rel: str, problems: list) -> list | None:
@@ -268,7 +282,8 @@ def _with_json_lines(entry, text: str):
     result = _LineDict()
     if isinstance(entry, dict):
         result.update(entry)
-        match = re.search(r'"id"\s*:\s*"%s"' % re.escape(str(entry.get("id", ""))), text)
+        key_pattern = re.escape(str(entry.get("id", "")))
+        match = re.search(rf'"id"\s*:\s*"{key_pattern}"', text)
         if match:
             result.line = text.count("\n", 0, match.start()) + 1
         result.key_lines = {k: result.line for k in entry}
@@ -315,7 +330,8 @@ def _check_entry(raw: dict, key: str, rel: str, where, today: _dt.date) -> list[
             Problem(
                 rel,
                 where("id"),
-                f"'{key}': missing required field 'author' (people as {{family, given}}, or an organisation as {{literal}})",
+                f"'{key}': missing required field 'author' "
+                "(people as {family, given}, or an organisation as {literal})",
             )
         )
     elif not isinstance(authors, list) or not all(
@@ -535,4 +551,5 @@ def entry_html(entry: Entry, formatted: str) -> str:
 
 
 def relpath(path: str, root: str) -> str:
+    """`path` relative to `root`, with '/' between folders as messages show it."""
     return os.path.relpath(path, root).replace(os.sep, "/")
