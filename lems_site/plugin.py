@@ -77,6 +77,7 @@ class LemsPlugin(BasePlugin[LemsConfig]):
         self.report: Report | None = None
         self.formatted_references: dict[str, str] = {}
         self.pages: dict[str, PageState] = {}
+        self.citing_pages: set[str] = set()
         self.env: Environment | None = None
         self.serving = False
         self.allowed_scripts: frozenset[str] = frozenset()
@@ -125,6 +126,7 @@ class LemsPlugin(BasePlugin[LemsConfig]):
         if self.serving:
             self.report = None
         self.pages = {}
+        self.citing_pages = set()
         self.env = None
         report = self.check_sources(config)
         for problem in report.problems:
@@ -176,6 +178,7 @@ class LemsPlugin(BasePlugin[LemsConfig]):
             self.env = config.theme.get_env()
         references = self.env.get_template("partials/lems/references.html")
         if numbers:
+            self.citing_pages.add(page.file.src_uri)
             items = citations.page_list_items(
                 numbers=numbers,
                 cited_in=citations.cited_in(found),
@@ -364,6 +367,8 @@ class LemsPlugin(BasePlugin[LemsConfig]):
                     meta=page.meta,
                     audiences=[a for a in audience_list if a["id"] in present],
                 ),
+                # Only a page with citations loads the preview's script and style.
+                "cites": page.file.src_uri in self.citing_pages,
                 "report_url": review.report_url(
                     self.config.repository,
                     title=page.title or "",
