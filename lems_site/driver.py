@@ -19,7 +19,7 @@ def load_site(config_file: str, **overrides) -> MkDocsConfig | None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.config import load_config
 
-    config_file = os.path.abspath(config_file)
+    shown, config_file = config_file, os.path.abspath(config_file)
     with collect_warnings() as captured:
         try:
             with _in_folder_of(config_file):
@@ -27,7 +27,7 @@ def load_site(config_file: str, **overrides) -> MkDocsConfig | None:
         except BaseException as err:  # MkDocs raises Abort (a SystemExit) for a bad config
             reasons = captured or [str(err) or type(err).__name__]
             for reason in reasons:
-                print(f"{config_file}:1: cannot load the site configuration: {reason}", file=sys.stderr)
+                print(f"{shown}:1: cannot load the site configuration: {reason}", file=sys.stderr)
             return None
 
 

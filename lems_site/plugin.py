@@ -265,10 +265,15 @@ class LemsPlugin(BasePlugin[LemsConfig]):
         self.diagram_counts = {"drawn": 0, "cached": 0, "seconds": 0.0}
         self.diagram_mode, self.diagram_notice = "browser", ""
         options = self.config.diagrams
-        draw = "require" if os.environ.get(REQUIRE_DIAGRAMS_ENV, "") not in ("", "0") else options.draw
+        draw = options.draw
+        if draw == "auto" and os.environ.get(REQUIRE_DIAGRAMS_ENV, "") not in ("", "0"):
+            # CI and publishing turn "auto" into "require"; a site that chose otherwise keeps it.
+            draw = "require"
         if self.serving or draw == "browser":
             # The live preview keeps drawing in the browser: a save shows at once, no Chromium.
             return
+        if not any(f.lang == "mermaid" for d in self.report.documents.values() for f in d.fences):
+            return  # nothing to draw, so nothing is required
         chromium = options.chromium
         mermaid_js = os.path.join(self.settings.root, options.mermaid)
         missing = drawing.missing_tools(chromium=chromium, mermaid_js=mermaid_js)

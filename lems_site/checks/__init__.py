@@ -135,7 +135,7 @@ def _check_glossary(settings: Settings, report: Report, rel) -> list[Problem]:
             Problem(
                 rel(settings.abbreviations_path),
                 1,
-                f"no Glossary page at {rel(settings.glossary_path)} (extra.glossary in mkdocs.yml) "
+                f"no Glossary page at {rel(settings.glossary_path)} (glossary of the lems plugin in mkdocs.yml) "
                 "to define these abbreviations",
             )
         ]

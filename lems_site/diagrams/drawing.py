@@ -19,6 +19,7 @@ import json
 import os
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -194,6 +195,10 @@ class DiagramDrawer:
         self._playwright = None
         self._browser = None
         self._page = None
+        # Playwright's sync API refuses to start inside another one's event loop (a build run
+        # from a browser test, say), and its objects belong to the thread that made them: the
+        # browser lives on a thread of its own.
+        self._thread: ThreadPoolExecutor | None = None
 
     def __enter__(self) -> DiagramDrawer:
         return self
@@ -211,10 +216,8 @@ class DiagramDrawer:
         cached = self._read_cache(key)
         if cached is not None:
             return Drawing(svg=cached, key=key, cached=True, seconds=0.0)
-        if self._page is None:
-            self._start()
         started = time.monotonic()
-        svg = self._render(source)
+        svg = self._on_browser_thread(self._render, source)
         seconds = time.monotonic() - started
         self._write_cache(key, svg)
         return Drawing(svg=svg, key=key, cached=False, seconds=seconds)
@@ -228,6 +231,21 @@ class DiagramDrawer:
 
     def close(self) -> None:
         """Close the browser, if one was started; the drawer can start another later."""
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            try:
+                thread.submit(self._close_browser).result()
+            finally:
+                thread.shutdown()
+
+    # -----------------------------------------------------------------------------------------
+
+    def _on_browser_thread(self, function, *args):
+        if self._thread is None:
+            self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lems-diagrams")
+        return self._thread.submit(function, *args).result()
+
+    def _close_browser(self) -> None:
         browser, playwright = self._browser, self._playwright
         self._page = self._browser = self._playwright = None
         try:
@@ -236,8 +254,6 @@ class DiagramDrawer:
         finally:
             if playwright is not None:
                 playwright.stop()
-
-    # -----------------------------------------------------------------------------------------
 
     def _cache_path(self, key: str) -> str:
         return os.path.join(self.cache_dir, key[:2], key + ".svg")
@@ -274,7 +290,7 @@ class DiagramDrawer:
             page.add_script_tag(path=self.mermaid_js)
             page.evaluate("config => mermaid.initialize(config)", self.config)
         except Error as err:
-            self.close()
+            self._close_browser()
             raise DiagramError(f"Chromium ({self.chromium}) could not start Mermaid: {err.message}") from None
         self._page = page
         self.start_seconds = time.monotonic() - started

@@ -263,6 +263,7 @@ def site():
     assert config is not None
     plugin = lems_plugin(config)
     plugin.on_startup(command="build", dirty=False)
+    plugin.check_sources(config)
     config = config.plugins.on_config(config)
     return config, plugin
 
@@ -271,6 +272,7 @@ def test_without_chromium_require_fails_the_build_and_auto_says_so_in_one_line(s
     from mkdocs.exceptions import PluginError
 
     config, plugin = site
+    monkeypatch.delenv("LEMS_REQUIRE_DIAGRAMS", raising=False)  # CI sets it for the real build
     plugin.config.diagrams.chromium = "/nonexistent/chromium"
     plugin._plan_diagrams(config)
     assert plugin.diagram_mode == "browser"
