@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
-import html
 import json
 import os
 import re
@@ -528,26 +527,6 @@ def links(entry: Entry) -> list[tuple[str, str]]:
     if _text(data.get("URL")) and not found:
         found.append(("Source", str(data["URL"]).strip()))
     return found
-
-
-def links_html(entry: Entry) -> str:
-    """Links out to PubMed, PMC and doi.org (or the source address), as available."""
-    return " ".join(
-        f'<a class="lems-ref__link" href="{html.escape(url, quote=True)}">{label}</a>' for label, url in links(entry)
-    )
-
-
-def entry_html(entry: Entry, formatted: str) -> str:
-    """One reference: its formatted text (already escaped by format_entries), links, any caveat."""
-    parts = [f'<span class="lems-ref__text">{formatted}</span>']
-    links = links_html(entry)
-    if links:
-        parts.append(f'<span class="lems-ref__links">{links}</span>')
-    if entry.unverified:
-        parts.append(
-            f'<span class="lems-ref__unverified"><strong>Unverified:</strong> {html.escape(entry.unverified)}</span>'
-        )
-    return " ".join(parts)
 
 
 def relpath(path: str, root: str) -> str:
