@@ -164,7 +164,9 @@ def make_generated_site(target: str, pages: int, *, prune: bool) -> tuple[str, i
     for n in range(1, copies + 1):
         shutil.copytree(docs, os.path.join(target, "docs", f"copy-{n:02d}"), ignore=ignore)
         nav.append({f"Copy {n}": _prefixed(raw["nav"], f"copy-{n:02d}/")})
-    features = list(raw["theme"].get("features", [])) + (["navigation.prune"] if prune else [])
+    # With and without navigation.prune, whatever mkdocs.yml says, so the lever is measured.
+    features = [f for f in raw["theme"].get("features", []) if f != "navigation.prune"]
+    features += ["navigation.prune"] if prune else []
     config = os.path.join(target, "mkdocs.yml")
     with open(config, "w", encoding="utf-8") as f:
         yaml.safe_dump({"INHERIT": CONFIG, "nav": nav, "theme": {"features": features}}, f, sort_keys=False)
