@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
-from html.parser import HTMLParser
 
+import lxml.html
 from pymdownx.blocks import BlocksExtension
 from pymdownx.blocks.block import Block, type_string_in
 
@@ -96,11 +96,31 @@ def check_blocks(doc: Document, audiences: tuple[str, ...]) -> list[Problem]:
     return problems
 
 
-def anchors_in(html: str) -> tuple[dict[str, str], list[str]]:
-    """(anchor id -> audience of the block holding it, audiences with a block on the page)."""
-    collector = _AnchorCollector()
-    collector.feed(html)
-    return collector.anchors, sorted(collector.blocks)
+def anchors_in(html: str) -> tuple[dict[str, str], list[str], set[str]]:
+    """(id -> audience of the block holding it, audiences with a block, every id on the page)."""
+    anchors: dict[str, str] = {}
+    blocks: set[str] = set()
+    ids: set[str] = set()
+    if not html.strip():
+        return anchors, [], ids
+    stack = [(lxml.html.fragment_fromstring(html, create_parent="div"), None)]
+    while stack:
+        element, audience = stack.pop()
+        for child in element:
+            if not isinstance(child.tag, str):
+                continue  # comments
+            own = child.get("data-audience") if "lems-audience" in (child.get("class") or "").split() else None
+            if own:
+                blocks.add(own)
+            current = own or audience
+            if child.get("id"):
+                ids.add(child.get("id"))
+                if current:
+                    anchors[child.get("id")] = current
+            elif child.tag == "a" and child.get("name"):
+                ids.add(child.get("name"))
+            stack.append((child, current))
+    return anchors, sorted(blocks), ids
 
 
 def tag_toc(output: str, anchors: dict[str, str]) -> str:
@@ -115,32 +135,6 @@ def tag_toc(output: str, anchors: dict[str, str]) -> str:
         return f'<li class="md-nav__item" data-audience="{audience}">{match.group("link")}'
 
     return _TOC_ITEM.sub(tag, output)
-
-
-class _AnchorCollector(HTMLParser):
-    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.stack: list = []  # audience or None per open element
-        self.anchors: dict = {}
-        self.blocks: set = set()
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        current = next((a for a in reversed(self.stack) if a), None)
-        own = attrs.get("data-audience") if "lems-audience" in (attrs.get("class") or "").split() else None
-        if own:
-            self.blocks.add(own)
-        audience = own or current
-        if attrs.get("id") and audience:
-            self.anchors[attrs["id"]] = audience
-        if tag not in self.VOID:
-            self.stack.append(own)
-
-    def handle_endtag(self, tag):
-        if tag not in self.VOID and self.stack:
-            self.stack.pop()
 
 
 _TOC_ITEM = re.compile(

@@ -27,7 +27,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from lems_site import audiences, review, vocabulary
-from lems_site.checks import Report, check_rendered_html, links, run_source_checks, site_text
+from lems_site.checks import Report, check_rendered_html, is_inside, links, run_source_checks, site_text
 from lems_site.config import LemsConfig, Settings, settings_for
 from lems_site.diagrams import drawing
 from lems_site.html import csp, material_fixes
@@ -132,7 +132,7 @@ class LemsPlugin(BasePlugin[LemsConfig]):
         for problem in report.problems:
             (log.warning if problem.severity == "error" else log.info)(str(problem))
         bib = report.bibliography
-        self.formatted_references = bibliography.format_entries(bib) if bib and bib.entries else {}
+        self.formatted_references = self._formatted(bib) if bib and bib.entries else {}
         self._plan_diagrams(config)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -152,7 +152,10 @@ class LemsPlugin(BasePlugin[LemsConfig]):
                     log.warning(str(problem))
         self.allowed_scripts = frozenset(
             csp.script_hash(env.get_template(name).render()) for name in INLINE_SCRIPT_TEMPLATES
-        ) | self._mermaid2_loader_hashes(config)
+        )
+        if self.diagram_mode != "svg" or self.serving:
+            # Only where mermaid2 still draws in the browser does its loader reach a page.
+            self.allowed_scripts |= self._mermaid2_loader_hashes(config)
         return env
 
     @event_priority(50)
@@ -196,8 +199,7 @@ class LemsPlugin(BasePlugin[LemsConfig]):
         rel = self._rel(page)
         for problem in check_rendered_html(html, rel, self.report.documents.get(rel)):
             log.warning(str(problem))
-        self.site_pages.ids[page.file.src_uri] = links.ids_in(html)
-        anchors, present = audiences.anchors_in(html)
+        anchors, present, self.site_pages.ids[page.file.src_uri] = audiences.anchors_in(html)
         state = self.pages[page.file.src_uri] = PageState(anchors=anchors, audiences=present)
         if self.diagram_mode == "svg":
             html = self._draw_diagrams(html, rel, state)
@@ -396,6 +398,37 @@ class LemsPlugin(BasePlugin[LemsConfig]):
             review={**review.status_values(page.meta), "policy_url": self._policy_url(page)},
             base_url=get_relative_url(".", page.url).rstrip("/") + "/",
         )
+
+    def _formatted(self, bib) -> dict[str, str]:
+        """Every entry in AMA style; kept between builds, keyed by everything that shapes it."""
+        import hashlib
+        import importlib.metadata
+        import json
+
+        with open(bib.path, "rb") as handle:
+            source = handle.read()
+        parts = [source, importlib.metadata.version("citeproc-py").encode(), bibliography.STYLE.encode()]
+        key = hashlib.sha256(b"\0".join(parts)).hexdigest()
+        cache = os.path.join(self.settings.cache_dir, "references", key + ".json")
+        if not is_inside(cache, self.settings.root):
+            try:
+                with open(cache, encoding="utf-8") as handle:
+                    cached = json.load(handle)
+                if isinstance(cached, dict) and set(cached) == set(bib.entries):
+                    return cached
+            except (OSError, ValueError):
+                pass
+        formatted = bibliography.format_entries(bib)
+        if not is_inside(cache, self.settings.root):
+            try:
+                os.makedirs(os.path.dirname(cache), exist_ok=True)
+                partial = f"{cache}.{os.getpid()}.tmp"
+                with open(partial, "w", encoding="utf-8") as handle:
+                    json.dump(formatted, handle)
+                os.replace(partial, cache)
+            except OSError:
+                pass  # a read-only cache folder only costs time
+        return formatted
 
     def _policy_url(self, page: Page) -> str:
         """The address, relative to `page`, of the page that explains review statuses."""

@@ -155,10 +155,11 @@ def make_generated_site(target: str, pages: int, *, prune: bool) -> tuple[str, i
     per_copy = len(browser_settings.page_paths(docs))
     copies = max(round(pages / per_copy) - 1, 0)
     os.makedirs(target)
-    for name in ("overrides", "CONTRIBUTING.md", "README.md"):
+    # Real copies under docs/ and of included files: the build refuses links leaving the site.
+    for name in ("overrides", "node_modules"):
         os.symlink(os.path.join(ROOT, name), os.path.join(target, name))
-    shutil.copytree(docs, os.path.join(target, "docs"), symlinks=True, ignore=shutil.ignore_patterns("assets"))
-    os.symlink(os.path.join(docs, "assets"), os.path.join(target, "docs", "assets"))
+    shutil.copy(os.path.join(ROOT, "CONTRIBUTING.md"), target)
+    shutil.copytree(docs, os.path.join(target, "docs"))
     ignore = shutil.ignore_patterns("assets", "includes")
     nav = list(raw["nav"])
     for n in range(1, copies + 1):

@@ -14,8 +14,9 @@ import os
 import posixpath
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
+
+import lxml.html
 
 from lems_site.problems import Problem
 from lems_site.sources import Document
@@ -54,15 +55,12 @@ def output_links(site_dir: str, *, site_path: str = "/") -> list[tuple[str, str,
     `site_path` is where the site is served (the path of `site_url`): the 404 page, shown at
     any address, links from there.
     """
-    parsed: dict[str, _PageParser] = {}
+    parsed: dict[str, _Page] = {}
     for folder, _subfolders, files in os.walk(site_dir):
         for name in files:
             if name.endswith(".html"):
                 path = os.path.join(folder, name)
-                with open(path, encoding="utf-8", errors="replace") as handle:
-                    parser = _PageParser()
-                    parser.feed(handle.read())
-                parsed[os.path.relpath(path, site_dir).replace(os.sep, "/")] = parser
+                parsed[os.path.relpath(path, site_dir).replace(os.sep, "/")] = _read_page(path)
     broken = []
     for rel, parser in sorted(parsed.items()):
         base = posixpath.dirname(rel)
@@ -152,29 +150,30 @@ def _check_target(target: str, kind: str, src_uri: str, page_url: str, site: Sit
     return None
 
 
-class _PageParser(HTMLParser):
-    LINK_ATTRS = {"href", "src"}
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.ids: set[str] = set()
-        self.links: set[str] = set()
-
-    def handle_starttag(self, tag, attrs):
-        for name, value in attrs:
-            if value is None:
-                continue
-            if name == "id" or (name == "name" and tag == "a"):
-                self.ids.add(value)
-            elif name in self.LINK_ATTRS and tag != "base":
-                self.links.add(value)
+@dataclass
+class _Page:
+    ids: set[str]
+    links: set[str]
 
 
-def ids_in(html: str) -> set[str]:
-    """Every id (and named anchor) in a page's rendered content."""
-    parser = _PageParser()
-    parser.feed(html)
-    return parser.ids
+def _read_page(path: str) -> _Page:
+    """The ids and the href/src values of one built file (lxml: a built site is many pages)."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    page = _Page(set(), set())
+    if not data.strip():
+        return page
+    for element in lxml.html.document_fromstring(data).iter():
+        if not isinstance(element.tag, str):
+            continue  # comments and processing instructions
+        attrib = element.attrib
+        if "id" in attrib:
+            page.ids.add(attrib["id"])
+        if element.tag == "a" and "name" in attrib:
+            page.ids.add(attrib["name"])
+        if element.tag != "base":
+            page.links.update(attrib[name] for name in ("href", "src") if name in attrib)
+    return page
 
 
 _INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
