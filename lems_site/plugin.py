@@ -84,7 +84,8 @@ class LemsPlugin(BasePlugin[LemsConfig]):
         self.today: _dt.date | None = None
         self.site_pages = links.SitePages()
         self.files: Files | None = None
-        # Diagrams: "svg" (drawn at build time) or "browser" (mermaid2 draws them on the page).
+        # Diagrams: "svg" (drawn at build time), "browser" (mermaid2 draws them on the page) or
+        # "none" (the site has none).
         self.diagram_mode = "browser"
         self.diagram_notice = ""
         self.drawer: drawing.DiagramDrawer | None = None
@@ -153,7 +154,7 @@ class LemsPlugin(BasePlugin[LemsConfig]):
         self.allowed_scripts = frozenset(
             csp.script_hash(env.get_template(name).render()) for name in INLINE_SCRIPT_TEMPLATES
         )
-        if self.diagram_mode != "svg" or self.serving:
+        if self.diagram_mode == "browser" or self.serving:
             # Only where mermaid2 still draws in the browser does its loader reach a page.
             self.allowed_scripts |= self._mermaid2_loader_hashes(config)
         return env
@@ -275,7 +276,8 @@ class LemsPlugin(BasePlugin[LemsConfig]):
             # The live preview keeps drawing in the browser: a save shows at once, no Chromium.
             return
         if not any(f.lang == "mermaid" for d in self.report.documents.values() for f in d.fences):
-            return  # nothing to draw, so nothing is required
+            self.diagram_mode = "none"  # nothing to draw, so nothing is required
+            return
         chromium = options.chromium
         mermaid_js = os.path.join(self.settings.root, options.mermaid)
         missing = drawing.missing_tools(chromium=chromium, mermaid_js=mermaid_js)
@@ -361,6 +363,8 @@ class LemsPlugin(BasePlugin[LemsConfig]):
         values = {
             "audiences": audience_list,
             "vocabulary": vocabulary.template_vocabulary(),
+            # No diagram is left for Mermaid to measure in the browser.
+            "diagrams_drawn": self.diagram_mode in ("svg", "none") and not self.serving,
             "page": None,
         }
         if page is not None:

@@ -44,3 +44,10 @@ def test_no_file_under_docs_is_published_as_a_script_or_page_of_its_own(site_dir
             rel = os.path.relpath(os.path.join(folder, name), site_dir).replace(os.sep, "/")
             if name.endswith((".js", ".mjs")):
                 assert rel.startswith(own), rel
+
+
+def test_with_diagrams_drawn_the_other_version_is_simply_not_displayed(site_dir):
+    html = open(os.path.join(site_dir, "treatment", "ivig", "index.html"), encoding="utf-8").read()
+    assert 'html[data-audience="patient"] .lems-audience:not([data-audience="patient"]){display:none}' in html
+    # The laid-out-but-invisible form is only for diagrams Mermaid still draws in the browser.
+    assert "visibility:hidden" not in html.split("</style>", 1)[0]
