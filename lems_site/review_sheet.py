@@ -23,7 +23,7 @@ from jinja2 import Environment, PackageLoader
 from markupsafe import Markup, escape
 
 from lems_site.references import bibliography
-from lems_site.sources import BLOCK_CLOSE, BLOCK_OPEN, HEADING, Document
+from lems_site.sources import BLOCK_CLOSE, BLOCK_OPEN, HEADING, INLINE_CODE, Document
 from lems_site.vocabulary import DEFAULT_REVIEW_STATUS, REVIEW_STATUSES
 
 TEMPLATE = "review-sheet.html"
@@ -32,7 +32,6 @@ STORAGE_PREFIX = "lems.review:"
 
 LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
-INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 # Stands for one citation while a unit is split into sentences: no Markdown character in it.
 SENTINEL = re.compile(r"\x00(\d+)\x00")
 # A full stop that may end a sentence, with what may close around it (`**`, `)`, quotes).

@@ -1,24 +1,17 @@
 """How the site is opened in a browser, shared by the browser tests and scripts/bench.py.
 
 One place for the Chromium the project drives (Debian's, never `playwright install`), its
-headless flags, the list of pages and the test for "every diagram is drawn". Independent of
-lems_site, so it can be imported before anything is built.
+headless flags (defined once, with the build's drawing of diagrams), the list of pages and the
+test for "every diagram is drawn".
 """
 
 from __future__ import annotations
 
 import os
 
+from lems_site.diagrams.drawing import CHROMIUM_ARGS  # the flags the build's own Chromium uses
+
 CHROMIUM = os.environ.get("LEMS_CHROMIUM", "/usr/bin/chromium")
-# No request may leave 127.0.0.1: no background networking, updates, sync or first-run pages.
-CHROMIUM_ARGS = (
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-)
 # A page's diagrams: drawn at build time (.lems-diagram) or left to Mermaid in the browser.
 DIAGRAMS = ".lems-diagram, div.mermaid"
 # A JavaScript predicate: true once every diagram of the page has its SVG.

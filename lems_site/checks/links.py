@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 import lxml.html
 
 from lems_site.problems import Problem
-from lems_site.sources import Document
+from lems_site.sources import INLINE_CODE, Document
 
 
 @dataclass
@@ -101,7 +101,7 @@ def _targets(doc: Document):
     for number, text in doc.lines:
         if doc.is_code(number):
             continue
-        masked = _INLINE_CODE.sub(lambda m: " " * len(m.group(0)), text)
+        masked = INLINE_CODE.sub(lambda m: " " * len(m.group(0)), text)
         for match in _MD_LINK.finditer(masked):
             yield number, match.group("target"), "markdown"
         match = _REF_DEFINITION.match(masked)
@@ -176,7 +176,6 @@ def _read_page(path: str) -> _Page:
     return page
 
 
-_INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _MD_LINK = re.compile(r"\]\(\s*<?(?P<target>[^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
 _REF_DEFINITION = re.compile(r"^\s{0,3}\[[^\]^]+\]:\s*<?(?P<target>\S+?)>?(?:\s|$)")
 _HTML_LINK = re.compile(r"<[a-zA-Z][^>]*?\s(?:href|src)\s*=\s*(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)')")

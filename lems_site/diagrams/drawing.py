@@ -40,6 +40,8 @@ BASE_CONFIG: dict = {
 # Forced whatever mkdocs.yml says: without them the drawing is not safe or not plain SVG.
 FORCED_CONFIG: dict = {"startOnLoad": False, "securityLevel": "strict", "htmlLabels": False}
 
+# Headless Chromium as this project starts it everywhere (build, tests, bench): no request may
+# leave 127.0.0.1, so no background networking, updates, sync or first-run pages.
 CHROMIUM_ARGS = (
     "--no-sandbox",
     "--disable-gpu",

@@ -35,7 +35,7 @@ from markupsafe import Markup
 
 from lems_site.problems import Problem
 from lems_site.references.bibliography import KEY_PATTERN, Bibliography, Entry, links
-from lems_site.sources import Document
+from lems_site.sources import INLINE_CODE, Document
 
 # Pandoc's key: a letter, digit or `_`, then word characters and internal punctuation. Wider
 # than the bibliography's KEY_PATTERN on purpose: a key Pandoc would read is found, then refused
@@ -46,7 +46,6 @@ LEGACY_MALFORMED = "expected [@key] or [@key1; @key2] (keys separated by ';', ea
 LITERAL_AT_HINT = "if it is not a citation, write \\@ for a literal @"
 
 # What is never a citation, masked (same length) before scanning.
-INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 HTML_TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][^<>\n]*>|<https?://[^<>\s]*>|<[^<>\s@]+@[^<>\s]+>")
 LINK_DESTINATION = re.compile(r"(?<=\])\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)")
 REFERENCE_DEFINITION = re.compile(r"^\s{0,3}\[[^\]]+\]:\s+\S.*$")

@@ -10,12 +10,10 @@ build with path:line.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 
 import sitehttp
-from conftest import ROOT
 
 SCRIPT = "<script>window.__pwned=1</script><img src=x onerror=window.__pwned=2>"
 ENTRY = f"""
@@ -35,12 +33,10 @@ ENTRY = f"""
 
 
 def copy_site(tmp_path):
-    for name in ("mkdocs.yml", "CONTRIBUTING.md"):
-        shutil.copy(os.path.join(ROOT, name), tmp_path / name)
-    shutil.copytree(os.path.join(ROOT, "docs"), tmp_path / "docs")
-    os.symlink(os.path.join(ROOT, "overrides"), tmp_path / "overrides")
-    os.symlink(os.path.join(ROOT, "node_modules"), tmp_path / "node_modules")
-    return tmp_path
+    # The same copy of the site the scaffold test builds (tests/test_new_page.py).
+    from test_new_page import copy_site as copy_with_config
+
+    return copy_with_config(tmp_path).parent
 
 
 def build(site_root, *extra):
