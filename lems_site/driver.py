@@ -22,7 +22,7 @@ def load_site(config_file: str, **overrides) -> MkDocsConfig | None:
     shown, config_file = config_file, os.path.abspath(config_file)
     with collect_warnings() as captured:
         try:
-            with _in_folder_of(config_file):
+            with in_folder_of(config_file):
                 return load_config(config_file, **overrides)
         except BaseException as err:  # MkDocs raises Abort (a SystemExit) for a bad config
             reasons = captured or [str(err) or type(err).__name__]
@@ -42,7 +42,8 @@ def lems_plugin(config: MkDocsConfig):
 
 
 @contextlib.contextmanager
-def _in_folder_of(config_file: str):
+def in_folder_of(config_file: str):
+    """Run the block in the folder of mkdocs.yml."""
     # Relative paths in mkdocs.yml (snippets' base_path) are relative to its folder.
     previous = os.getcwd()
     os.chdir(os.path.dirname(os.path.abspath(config_file)))
@@ -50,9 +51,6 @@ def _in_folder_of(config_file: str):
         yield
     finally:
         os.chdir(previous)
-
-
-in_folder_of = _in_folder_of
 
 
 @contextlib.contextmanager

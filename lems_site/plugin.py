@@ -31,7 +31,7 @@ from lems_site.checks import Report, check_rendered_html, is_inside, links, run_
 from lems_site.config import LemsConfig, Settings, settings_for
 from lems_site.diagrams import drawing
 from lems_site.html import csp, material_fixes
-from lems_site.problems import Problem
+from lems_site.problems import Problem, relpath
 from lems_site.references import bibliography, citations
 
 # Inline scripts of the theme and this plugin: every one is a template without variables, so
@@ -103,7 +103,7 @@ class LemsPlugin(BasePlugin[LemsConfig]):
             self.report = run_source_checks(self.settings, today=self.today)
             # mkdocs.yml arrives by pull request too: its titles reach Material's templates.
             self.report.problems.extend(
-                site_text.check_config(config, bibliography.relpath(config.config_file_path, self.settings.root))
+                site_text.check_config(config, relpath(config.config_file_path, self.settings.root))
             )
         return self.report
 
@@ -446,7 +446,7 @@ class LemsPlugin(BasePlugin[LemsConfig]):
         return target.url_relative_to(page.file) + (f"#{fragment}" if fragment else "")
 
     def _rel(self, page: Page) -> str:
-        return bibliography.relpath(page.file.abs_src_path, self.settings.root)
+        return relpath(page.file.abs_src_path, self.settings.root)
 
     def _mermaid2_loader_hashes(self, config: MkDocsConfig) -> frozenset[str]:
         """The loader mermaid2 writes into pages whose diagrams are drawn in the browser.

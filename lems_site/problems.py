@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 
@@ -23,3 +24,8 @@ def summary(problems: list[Problem]) -> str:
     """The closing line of a check: how many problems were found ('1 problem found')."""
     count = len(problems)
     return f"{count} problem{'s' if count != 1 else ''} found"
+
+
+def relpath(path: str, root: str) -> str:
+    """`path` relative to `root`, with '/' between folders as messages show it."""
+    return os.path.relpath(path, root).replace(os.sep, "/")

@@ -20,8 +20,7 @@ import sys
 
 from lems_site import online
 from lems_site.driver import lems_plugin, load_site
-from lems_site.problems import summary
-from lems_site.references.bibliography import relpath
+from lems_site.problems import relpath, summary
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

@@ -11,9 +11,10 @@ from lems_site import audiences
 from lems_site import review as frontmatter
 from lems_site import sources as document
 from lems_site.checks import files, glossary, headings, raw_html, readability, site_text, snippets, wording
+from lems_site.checks.files import is_inside
 from lems_site.config import Settings
 from lems_site.diagrams import checks as diagrams
-from lems_site.problems import Problem
+from lems_site.problems import Problem, relpath
 from lems_site.references import bibliography, citations
 
 # Markdown included into other pages (snippets), not pages of their own.
@@ -29,12 +30,6 @@ def grade_cache_path(settings: Settings) -> str | None:
     if not settings.cache_dir or is_inside(settings.cache_dir, settings.root):
         return None
     return os.path.join(settings.cache_dir, "readability-grades.json")
-
-
-def is_inside(path: str, root: str) -> bool:
-    """Whether `path` (after following links) lies within `root`."""
-    real, real_root = os.path.realpath(path), os.path.realpath(root)
-    return real == real_root or real.startswith(real_root + os.sep)
 
 
 @dataclass
@@ -76,7 +71,7 @@ def run_source_checks(settings: Settings, *, today: _dt.date | None = None) -> R
     today = today or _dt.date.today()
     report = Report()
     grades = readability.GradeCache(grade_cache_path(settings))
-    rel = lambda path: bibliography.relpath(path, settings.root)  # noqa: E731
+    rel = lambda path: relpath(path, settings.root)  # noqa: E731
     bib = bibliography.load(settings.bibliography_path, rel(settings.bibliography_path), today)
     report.bibliography = bib
     report.problems.extend(bib.problems)

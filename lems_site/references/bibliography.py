@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import json
-import os
 import re
 from dataclasses import dataclass, field
 
@@ -539,8 +538,3 @@ def links(entry: Entry) -> list[tuple[str, str]]:
     if _text(data.get("URL")) and not found:
         found.append(("Source", str(data["URL"]).strip()))
     return found
-
-
-def relpath(path: str, root: str) -> str:
-    """`path` relative to `root`, with '/' between folders as messages show it."""
-    return os.path.relpath(path, root).replace(os.sep, "/")
