@@ -4,6 +4,9 @@
   claim: it carries no citation, or a reader takes the cited work to say it.
 - Plain-language text speaks about the condition and the reader, never about the site's
   research ("could not be checked for this site").
+- No reader-facing text reads like the editors' worklog ("recalled", "not available for this
+  page"): readers need the evidence and what to do about its gaps ("confirm on the current
+  label"), not the state of the research files.
 """
 
 from __future__ import annotations
@@ -34,13 +37,31 @@ RESEARCH_TALK = re.compile(
     r"|\bthe (?:studies|sources|papers) (?:on|behind|for) this (?:site|page)\b",
     re.I,
 )
+# Worklog words: how a value was found (recalled, seen on a mirror) or what the editors lacked.
+# Plain-language readers get none of them; other readers get the evidence instead of the page's
+# own gaps ("not available for this page" says the same as "confirm on the label", less usefully).
+PLAIN_WORKLOG = re.compile(r"\b(?:recalled|not seen|mirror(?:s|ed)?|third[- ]party)\b", re.I)
+WORKLOG = re.compile(r"\b(?:sources used here|for this page|recalled|to the editors)\b", re.I)
 CITATION = re.compile(r"\[[^\]\n]*@[^\]\n]*\]")
 
 
 def check(doc: Document, *, plain_audience: str) -> list[Problem]:
-    """Coverage statements with a citation, anywhere; research talk in plain-language text."""
+    """Cited coverage statements, plain-language research talk and worklog words, each by line."""
     problems = []
     for line, sentence, audience in sentences(doc):
+        worklog = (PLAIN_WORKLOG if audience == plain_audience else WORKLOG).search(sentence)
+        if worklog:
+            problems.append(
+                Problem(
+                    doc.rel,
+                    line,
+                    (
+                        f"{audience or 'page'} text uses worklog wording ('{worklog.group(0)}'): readers need"
+                        " the evidence, not how the editors found it; say what is or is not known"
+                        " (e.g. 'no published schedule') or what to check ('confirm on the current label')"
+                    ),
+                )
+            )
         if audience == plain_audience and RESEARCH_TALK.search(sentence):
             phrase = RESEARCH_TALK.search(sentence).group(0)
             problems.append(

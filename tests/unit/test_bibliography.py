@@ -215,7 +215,8 @@ def _research_identifiers(root):
             confidence = item.get("field_confidence") or {}
             for field in ("PMID", "PMCID", "DOI"):
                 value = str(item.get(field) or "").strip()
-                how = str(confidence.get(field) or confidence.get("all") or "")
+                # `rest` covers every field the entry does not list by name (e.g. intimmunopharmacol2006).
+                how = str(confidence.get(field) or confidence.get("all") or confidence.get("rest") or "")
                 if value and how.startswith("seen"):
                     seen.setdefault((field, value.lower()), how)
     return seen

@@ -46,3 +46,41 @@ def test_ordinary_cited_sentences_and_code_pass():
         "```\nthis site's sources\n```\n\n///\n"
     )
     assert problems(text) == []
+
+
+def test_patient_worklog_words_fail_at_their_line():
+    text = (
+        "# T\n\n/// audience | patient\n\nIVIG helps for a few weeks [@bain1996effects].\n"
+        "The dose was recalled, not seen.\n\n- A third-party copy says so.\n\n///\n"
+    )
+    assert problems(text) == [
+        "docs/page.md:6: patient text uses worklog wording ('recalled'): readers need the evidence, not how"
+        " the editors found it; say what is or is not known (e.g. 'no published schedule') or what to check"
+        " ('confirm on the current label')",
+        "docs/page.md:8: patient text uses worklog wording ('third-party'): readers need the evidence, not how"
+        " the editors found it; say what is or is not known (e.g. 'no published schedule') or what to check"
+        " ('confirm on the current label')",
+    ]
+
+
+def test_professional_worklog_words_fail_in_prose_and_tables():
+    text = (
+        "# T\n\n/// audience | professional\n\nNo schedule was found for this page.\n\n"
+        "| Trial | Result |\n|---|---|\n| Wirtz 2009 | Not available to the editors |\n\n"
+        "The sources used here give no figure.\n\n///\n"
+    )
+    found = [(p.split(": ")[0], p.split("('")[1].split("')")[0]) for p in problems(text)]
+    assert found == [
+        ("docs/page.md:5", "for this page"),
+        ("docs/page.md:9", "to the editors"),
+        ("docs/page.md:11", "sources used here"),
+    ]
+
+
+def test_professional_text_may_say_third_party_and_mirror_but_patient_words_stay_strict():
+    text = (
+        "# T\n\n/// audience | professional\n\nA third-party summary of the label gives it;"
+        " confirm on the current label [@davis2026amifampridine].\n\n///\n\n"
+        "/// audience | patient\n\nNo one knows if it passes into breast milk [@serb2022leaflet].\n\n///\n"
+    )
+    assert problems(text) == []
