@@ -36,9 +36,19 @@ check: $(VENV)/.installed
 bench: build
 	$(PY) scripts/bench.py
 
-# make new-page title="Breathing and swallowing" page=living/breathing.md section=Treatment
-new-page: setup
-	@if [ -z "$(title)" ] || [ -z "$(page)" ]; then $(PY) scripts/new_page.py --help; exit 2; fi
+# make new-page title="Breathing and swallowing" page=treatment/breathing.md section=Treatment
+# Without title= or page=, the make form and a one-line stop before anything runs (make has no
+# way to fail without its own "***" line; this keeps it to one that says what is missing).
+ifneq ($(filter new-page,$(MAKECMDGOALS)),)
+ifeq ($(and $(title),$(page)),)
+$(info usage: make new-page title="Breathing and swallowing" page=treatment/breathing.md section=Treatment)
+$(info $()  title=    the page title (plain words; & is fine))
+$(info $()  page=     its file under docs/, lower-case words joined by -, ending in .md)
+$(info $()  section=  its section of the navigation (optional; default: the end of the nav))
+$(error title= and page= are required)
+endif
+endif
+new-page: $(VENV)/.installed
 	$(PY) scripts/new_page.py --title "$(title)" --path "$(page)" $(if $(section),--section "$(section)")
 
 # make review PAGE=docs/treatment/ivig.md: the reviewer's sheet, reports/review-treatment-ivig.html
