@@ -62,3 +62,37 @@ def test_the_copy_of_mermaid_is_up_to_date_once_made():
     assert (
         "vendor_assets" not in subprocess.run(["make", "-n", "setup"], cwd=ROOT, capture_output=True, text=True).stdout
     )
+
+
+def _project_docs():
+    yield from ("README.md", "CONTRIBUTING.md", "Makefile")
+    for top in (".github", "docs"):
+        for folder, subfolders, names in os.walk(os.path.join(ROOT, top)):
+            # The copy of Mermaid is npm's, not the project's writing.
+            subfolders[:] = [
+                d for d in subfolders if os.path.join(folder, d) != os.path.join(ROOT, "docs", "assets", "vendor")
+            ]
+            for name in names:
+                yield os.path.relpath(os.path.join(folder, name), ROOT)
+
+
+def test_no_project_doc_names_a_path_outside_the_repository():
+    named = []
+    for rel in _project_docs():
+        try:
+            text = open(os.path.join(ROOT, rel), encoding="utf-8").read()
+        except UnicodeDecodeError:
+            continue  # images and other binary files
+        named += [f"{rel}:{n}" for n in _outside_paths(text)]
+    assert named == []
+    assert "docs/bibliography.yaml" in set(_project_docs()) and ".github/PULL_REQUEST_TEMPLATE.md" in set(
+        _project_docs()
+    )
+
+
+def _outside_paths(text):
+    return [n for n, line in enumerate(text.split("\n"), start=1) if "../shared" in line]
+
+
+def test_the_outside_path_check_can_fail():
+    assert _outside_paths("Fine.\nRun `python3 ../shared/tools/seed_overlap.py --docs docs`.\n") == [2]
