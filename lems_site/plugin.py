@@ -60,6 +60,10 @@ class LemsPlugin(BasePlugin[LemsConfig]):
 
     def __init__(self):
         super().__init__()
+        # Whether this process serves the preview: set once, by on_startup, for the process's
+        # life. `mkdocs serve` loads the configuration again on every rebuild (load_config
+        # below), so this must not be part of the build's state.
+        self.serving = False
         self._forget_build()
 
     def load_config(self, options, config_file_path=None):
@@ -79,7 +83,6 @@ class LemsPlugin(BasePlugin[LemsConfig]):
         self.pages: dict[str, PageState] = {}
         self.citing_pages: set[str] = set()
         self.env: Environment | None = None
-        self.serving = False
         self.allowed_scripts: frozenset[str] = frozenset()
         self.today: _dt.date | None = None
         self.site_pages = links.SitePages()
@@ -175,8 +178,12 @@ class LemsPlugin(BasePlugin[LemsConfig]):
         self.citing_pages = set()
         self.env = None
         report = self.check_sources(config)
+        # Under serve, a warning on "mkdocs." would abort the rebuild (strict), leaving the old
+        # pages in the browser: the problems print on a logger of their own and show on every
+        # page instead (serve-problems.html).
+        warn = serve_log.warning if self.serving else log.warning
         for problem in report.problems:
-            (log.warning if problem.severity == "error" else log.info)(str(problem))
+            (warn if problem.severity == "error" else log.info)(str(problem))
         bib = report.bibliography
         self.formatted_references = self._formatted(bib) if bib and bib.entries else {}
         self._plan_diagrams(config)
@@ -259,8 +266,15 @@ class LemsPlugin(BasePlugin[LemsConfig]):
         # After the page's title, so that the title stays the first thing read.
         match = re.search(r"</h1>", html)
         if match:
-            return html[: match.end()] + furniture + html[match.end() :]
-        return furniture + html
+            html = html[: match.end()] + furniture + html[match.end() :]
+        else:
+            html = furniture + html
+        failing = self.report.failing() if self.serving else []
+        if failing:
+            # The preview keeps serving pages built from sources with problems: say so on each.
+            env = self.env or config.theme.get_env()
+            html = env.get_template("partials/lems/serve-problems.html").render(problems=failing) + html
+        return html
 
     def on_page_context(self, context: dict, *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
         context["lems"] = self._template_values(config, page)
@@ -581,5 +595,11 @@ FULL_LIST_HEADING = f"\n\n## Every reference {{#{FULL_REFERENCES_ID}}}\n\n"
 
 # Under "mkdocs.": the only loggers whose warnings `--strict` counts.
 log = logging.getLogger("mkdocs.plugins.lems")
+serve_log = logging.getLogger("lems_site.serve")
+if not serve_log.handlers:
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("WARNING -  %(message)s"))
+    serve_log.addHandler(_handler)
+    serve_log.propagate = False
 
 __all__ = ["LemsPlugin", "PageState", "Problem", "PluginError", "os"]
