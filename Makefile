@@ -28,16 +28,27 @@ lint: setup
 build: setup
 	$(PY) scripts/build.py
 
-# Only the source checks: fast, for editors while writing.
-check: setup
+# Only the source checks, links and anchors included: fast, for editors while writing. It
+# needs only the Python environment: no Node.js, no Chromium, no copy of Mermaid.
+check: $(VENV)/.installed
 	$(PY) scripts/validate.py --readability
 
 bench: build
 	$(PY) scripts/bench.py
 
-# make new-page title="Breathing and swallowing" page=living/breathing.md section=Treatment
-new-page: setup
-	@if [ -z "$(title)" ] || [ -z "$(page)" ]; then $(PY) scripts/new_page.py --help; exit 2; fi
+# make new-page title="Breathing and swallowing" page=treatment/breathing.md section=Treatment
+# Without title= or page=, the make form and a one-line stop before anything runs (make has no
+# way to fail without its own "***" line; this keeps it to one that says what is missing).
+ifneq ($(filter new-page,$(MAKECMDGOALS)),)
+ifeq ($(and $(title),$(page)),)
+$(info usage: make new-page title="Breathing and swallowing" page=treatment/breathing.md section=Treatment)
+$(info $()  title=    the page title (plain words; & is fine))
+$(info $()  page=     its file under docs/, lower-case words joined by -, ending in .md)
+$(info $()  section=  its section of the navigation (optional; default: the end of the nav))
+$(error title= and page= are required)
+endif
+endif
+new-page: $(VENV)/.installed
 	$(PY) scripts/new_page.py --title "$(title)" --path "$(page)" $(if $(section),--section "$(section)")
 
 # make review PAGE=docs/treatment/ivig.md: the reviewer's sheet, reports/review-treatment-ivig.html
@@ -61,8 +72,11 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
+# The copy keeps the package's old file dates, older than node_modules/.installed: touching
+# the target after the copy is what lets make see it up to date.
 $(MERMAID): node_modules/.installed scripts/vendor_assets.py
 	$(PYTHON) scripts/vendor_assets.py
+	@touch $@
 
 assets: $(MERMAID)
 

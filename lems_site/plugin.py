@@ -60,6 +60,10 @@ class LemsPlugin(BasePlugin[LemsConfig]):
 
     def __init__(self):
         super().__init__()
+        # Whether this process serves the preview: set once, by on_startup, for the process's
+        # life. `mkdocs serve` loads the configuration again on every rebuild (load_config
+        # below), so this must not be part of the build's state.
+        self.serving = False
         self._forget_build()
 
     def load_config(self, options, config_file_path=None):
@@ -79,10 +83,10 @@ class LemsPlugin(BasePlugin[LemsConfig]):
         self.pages: dict[str, PageState] = {}
         self.citing_pages: set[str] = set()
         self.env: Environment | None = None
-        self.serving = False
         self.allowed_scripts: frozenset[str] = frozenset()
         self.today: _dt.date | None = None
         self.site_pages = links.SitePages()
+        self.reported_links: dict[str, set[str]] = {}  # built file -> addresses reported from its source
         self.files: Files | None = None
         # Diagrams: "svg" (drawn at build time), "browser" (mermaid2 draws them on the page) or
         # "none" (the site has none).
@@ -105,7 +109,51 @@ class LemsPlugin(BasePlugin[LemsConfig]):
             self.report.problems.extend(
                 site_text.check_config(config, relpath(config.config_file_path, self.settings.root))
             )
+            # Links too, so that `make check` catches what the build would, without building.
+            self.report.problems.extend(self._source_walk_links(config, self.report))
+            self.report.problems.sort(key=lambda p: (p.path, p.line, p.message))
         return self.report
+
+    def _source_walk_links(self, config: MkDocsConfig, report: Report) -> list[Problem]:
+        """The source pass of the link check, before (or without) a build.
+
+        Pages and addresses come from MkDocs' own file walk; each page's ids from its Markdown,
+        rendered with the site's extensions, plus the reference list this plugin adds to it.
+        """
+        import markdown
+        from mkdocs.structure.files import get_files
+
+        from lems_site.driver import in_folder_of
+
+        extensions = list(config.markdown_extensions)
+        if not any(isinstance(e, audiences.AudienceExtension) for e in extensions):
+            labels = {a.id: a.block_label for a in self.config.audiences}
+            extensions.append(audiences.AudienceExtension(labels=labels))
+        problems = []
+        # Snippets' base_path is relative to the folder of mkdocs.yml.
+        with in_folder_of(config.config_file_path):
+            files = get_files(config)
+            site = links.site_pages(files)
+            renderer = markdown.Markdown(extensions=extensions, extension_configs=config.mdx_configs)
+            pages = []
+            for file in files.documentation_pages():
+                doc = report.documents.get(relpath(file.abs_src_path, self.settings.root))
+                if doc is None:
+                    continue
+                pages.append((file, doc))
+                try:
+                    html = renderer.reset().convert("\n".join(text for _, text in doc.lines))
+                except Exception as err:  # an extension of mkdocs.yml that crashes: one line, no traceback
+                    where = relpath(config.config_file_path, self.settings.root)
+                    crash = f"{type(err).__module__}.{type(err).__name__}: {err}"
+                    message = f"a Markdown extension stopped on {doc.rel}: {crash}; links and anchors were not checked"
+                    return [Problem(where, 1, message)]
+                site.ids[file.src_uri] = audiences.anchors_in(html)[2] | _reference_list_ids(
+                    doc, report.citations.get(doc.rel, []), report.bibliography
+                )
+        for file, doc in pages:
+            problems.extend(links.source_links(doc, file.src_uri, site, page_url=file.url))
+        return problems
 
     # -----------------------------------------------------------------------------------------
     # MkDocs events
@@ -130,27 +178,35 @@ class LemsPlugin(BasePlugin[LemsConfig]):
         self.citing_pages = set()
         self.env = None
         report = self.check_sources(config)
+        # Under serve, a warning on "mkdocs." would abort the rebuild (strict), leaving the old
+        # pages in the browser: the problems print on a logger of their own and show on every
+        # page instead (serve-problems.html).
+        warn = serve_log.warning if self.serving else log.warning
         for problem in report.problems:
-            (log.warning if problem.severity == "error" else log.info)(str(problem))
+            (warn if problem.severity == "error" else log.info)(str(problem))
         bib = report.bibliography
         self.formatted_references = self._formatted(bib) if bib and bib.entries else {}
         self._plan_diagrams(config)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         self.files = files
-        self.site_pages = links.SitePages(
-            by_src={f.src_uri: f.url for f in files if f.is_documentation_page()},
-            other_files={f.src_uri for f in files if not f.is_documentation_page()},
-        )
+        self.site_pages = links.site_pages(files)
         return files
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
-        # Every page's content is rendered by now: each link can be checked against its target.
+        # Every page's content is rendered by now: each link is checked again against the ids
+        # the build has just rendered. What the source walk reported is printed only once, and
+        # the output pass (on_post_build) leaves out every link reported here.
+        already = {str(p) for p in self.report.problems}
+        self.reported_links = {}
         for file in files.documentation_pages():
             doc = self.report.documents.get(self._rel(file.page)) if file.page else None
-            if doc is not None:
-                for problem in links.source_links(doc, file.src_uri, self.site_pages, page_url=file.url):
-                    log.warning(str(problem))
+            if doc is None:
+                continue
+            for broken in links.broken_links(doc, file.src_uri, self.site_pages, page_url=file.url):
+                self.reported_links.setdefault(file.dest_uri, set()).add(broken.built)
+                if str(broken.problem) not in already:
+                    log.warning(str(broken.problem))
         self.allowed_scripts = frozenset(
             csp.script_hash(env.get_template(name).render()) for name in INLINE_SCRIPT_TEMPLATES
         )
@@ -210,8 +266,15 @@ class LemsPlugin(BasePlugin[LemsConfig]):
         # After the page's title, so that the title stays the first thing read.
         match = re.search(r"</h1>", html)
         if match:
-            return html[: match.end()] + furniture + html[match.end() :]
-        return furniture + html
+            html = html[: match.end()] + furniture + html[match.end() :]
+        else:
+            html = furniture + html
+        failing = self.report.failing() if self.serving else []
+        if failing:
+            # The preview keeps serving pages built from sources with problems: say so on each.
+            env = self.env or config.theme.get_env()
+            html = env.get_template("partials/lems/serve-problems.html").render(problems=failing) + html
+        return html
 
     def on_page_context(self, context: dict, *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
         context["lems"] = self._template_values(config, page)
@@ -241,7 +304,8 @@ class LemsPlugin(BasePlugin[LemsConfig]):
         by_dest = {file.dest_uri: file.src_uri for file in self.files.documentation_pages()}
         site_path = urlsplit(config.site_url or "/").path or "/"
         site_path = site_path if site_path.endswith("/") else site_path + "/"
-        for built, link, reason in links.output_links(config.site_dir, site_path=site_path):
+        found = links.output_links(config.site_dir, site_path=site_path, reported=self.reported_links)
+        for built, link, reason in found:
             src = by_dest.get(built)
             where = f"{self.settings.docs_dir_rel}/{src}" if src else built
             log.warning(f"{where}:1: link '{link}' in the built page: {reason}")
@@ -467,6 +531,17 @@ class LemsPlugin(BasePlugin[LemsConfig]):
         return frozenset(hashes)
 
 
+def _reference_list_ids(doc, found, bib) -> set[str]:
+    """The ids of the reference list on_page_markdown adds to a page (partials/lems/references.html)."""
+    ids = set()
+    keys = {key for citation in found for key in citation.keys}
+    if keys:
+        ids |= {REFERENCES_ID, *(REFERENCE_ITEM_ID.format(key=key) for key in keys)}
+    if doc.front_matter.get("bibliography") == "full" and bib is not None:
+        ids |= {FULL_REFERENCES_ID, *(REFERENCE_ITEM_ID.format(key=key) for key in bib.entries)}
+    return ids
+
+
 def _prepare(result: drawing.Drawing, element_id: str) -> drawing.Prepared | None:
     try:
         return drawing.prepare_svg(result.svg, element_id=element_id)
@@ -513,10 +588,18 @@ REQUIRE_DIAGRAMS_ENV = "LEMS_REQUIRE_DIAGRAMS"
 MERMAID_DIV = re.compile(r'<div\s+(?:id="[^"]*"\s+)?class="mermaid">(?P<source>.*?)</div>', re.S)
 DIAGRAM_PLACE = '<div class="lems-diagram" data-lems-diagram="{number}"></div>'
 
-PAGE_LIST_HEADING = "\n\n## References {#references}\n\n"
-FULL_LIST_HEADING = "\n\n## Every reference {#every-reference}\n\n"
+REFERENCES_ID, FULL_REFERENCES_ID = "references", "every-reference"
+REFERENCE_ITEM_ID = "ref-{key}"  # as partials/lems/references.html writes it
+PAGE_LIST_HEADING = f"\n\n## References {{#{REFERENCES_ID}}}\n\n"
+FULL_LIST_HEADING = f"\n\n## Every reference {{#{FULL_REFERENCES_ID}}}\n\n"
 
 # Under "mkdocs.": the only loggers whose warnings `--strict` counts.
 log = logging.getLogger("mkdocs.plugins.lems")
+serve_log = logging.getLogger("lems_site.serve")
+if not serve_log.handlers:
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("WARNING -  %(message)s"))
+    serve_log.addHandler(_handler)
+    serve_log.propagate = False
 
 __all__ = ["LemsPlugin", "PageState", "Problem", "PluginError", "os"]

@@ -24,6 +24,15 @@ QUERY_PARAMETER = "audience"
 # The Markdown block that holds one version: /// audience | patient
 BLOCK_NAME = "audience"
 
+# The sentences scripts/new_page.py writes into each version of a new page. The source checks
+# (checks/unfinished.py) refuse a page that still holds any of them, so none is published.
+PLACEHOLDER_OPENING = "Write the version for {version_name} here."
+PLACEHOLDER_ADVICE = {
+    "professional": ("Cite every clinical statement.",),
+    # Every other audience, the patient one included.
+    None: ("Use short sentences and everyday words.", "Explain each medical word the first time you use it."),
+}
+
 
 def template_vocabulary() -> dict:
     """The words above, as handed to every template (`lems.vocabulary`)."""

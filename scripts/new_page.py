@@ -5,22 +5,25 @@ r"""Start a new topic page: valid front matter, both audience versions, and a pl
         --section "Living with LEMS"
 
 Writes docs/<path> and adds it to `nav:` in mkdocs.yml (under --section, or at the end).
-The validated build passes at once; then replace the placeholder sentences. Nothing is
-written when any input is wrong, and an existing page is never overwritten.
+The page previews at once; the checks refuse it until every placeholder sentence is replaced
+and each version cites a source. Nothing is written when any input is wrong, and an existing
+page is never overwritten.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as _dt
+import json
 import os
 import re
 import sys
 
 import yaml
 
+from lems_site.checks.site_text import markup_in
 from lems_site.driver import lems_plugin, load_site
-from lems_site.vocabulary import BLOCK_NAME, DEFAULT_REVIEW_STATUS
+from lems_site.vocabulary import BLOCK_NAME, DEFAULT_REVIEW_STATUS, PLACEHOLDER_ADVICE, PLACEHOLDER_OPENING
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -33,22 +36,19 @@ BLOCK = """/// {block} | {audience}
 
 ///
 """
-# What the placeholder asks of each version; an audience added in mkdocs.yml gets the first.
-GUIDANCE = {
-    "professional": "Write the version for {version_name} here. Cite every clinical statement.",
-}
-DEFAULT_GUIDANCE = (
-    "Write the version for {version_name} here. Use short sentences and everyday words.\n"
-    "Explain each medical word the first time you use it."
-)
+# The placeholder of each version (vocabulary.py: the checks refuse every one of these sentences).
+# An audience added in mkdocs.yml gets the advice for patients.
+MAKE_FORM = 'make new-page title="Breathing and swallowing" page=treatment/breathing.md section=Treatment'
 
-TITLE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ,.'()?-]*")
+# "&" is plain text (escaped in YAML by the YAML library, in HTML by Markdown), as long as it
+# does not start a character reference, which site_text.markup_in refuses.
+TITLE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ,.'()?&-]*")
 PATH_PATTERN = re.compile(r"^(?:[a-z0-9]+(?:-[a-z0-9]+)*/)*[a-z0-9]+(?:-[a-z0-9]+)*\.md$")
 FIRST_REVIEW_DAYS = 90
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], epilog=f"From make: {MAKE_FORM}")
     parser.add_argument("--title", required=True, help="the page title, e.g. 'Breathing and swallowing'")
     parser.add_argument("--path", required=True, help="where under docs/, e.g. treatment/new-topic.md")
     parser.add_argument(
@@ -68,8 +68,8 @@ def main(argv=None) -> int:
     title = " ".join(args.title.split())
     errors = []
     # The title becomes a nav entry, a heading and a <title>: plain words only.
-    if not title or not TITLE_PATTERN.fullmatch(title):
-        errors.append(f"--title: expected plain words (letters, digits, spaces, - , . ' ( ) ?); got {args.title!r}")
+    if not title or not TITLE_PATTERN.fullmatch(title) or markup_in(title):
+        errors.append(f"--title: expected plain words (letters, digits, spaces, - , . ' ( ) ? &); got {args.title!r}")
     if args.description is not None and (not args.description.strip() or set(args.description) & set('<>"&`\n')):
         errors.append(
             f'--description: expected one plain sentence without < > " & or backticks; got {args.description!r}'
@@ -123,14 +123,32 @@ def render_page(title: str, description: str, today: _dt.date, slug: str, audien
         BLOCK.format(
             block=BLOCK_NAME,
             audience=a.id,
-            heading="Summary" if a.id in GUIDANCE else "In short",
+            heading="Summary" if a.id in PLACEHOLDER_ADVICE else "In short",
             slug=slug,
-            guidance=GUIDANCE.get(a.id, DEFAULT_GUIDANCE).format(version_name=a.version_name),
+            guidance=placeholder(a.id, a.version_name),
         )
         for a in audiences
     )
     dumped = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=1000)
     return f"---\n{dumped}---\n\n# {title}\n\n{blocks}"
+
+
+def placeholder(audience: str, version_name: str) -> str:
+    """The scaffold's text for one version: the opening sentence, then its advice, a line each."""
+    advice = PLACEHOLDER_ADVICE.get(audience, PLACEHOLDER_ADVICE[None])
+    opening = PLACEHOLDER_OPENING.format(version_name=version_name)
+    return " ".join([opening, advice[0]]) + "".join(f"\n{sentence}" for sentence in advice[1:])
+
+
+def nav_entry(title: str, path: str) -> str:
+    """`Title: path` for the nav; the title in quotes when YAML would read it otherwise."""
+    plain = f"{title}: {path}"
+    try:
+        if yaml.safe_load(plain) == {title: path}:
+            return plain
+    except yaml.YAMLError:
+        pass
+    return f"{json.dumps(title)}: {path}"  # a JSON string is a YAML double-quoted scalar
 
 
 def add_to_nav(config_text: str, title: str, path: str, section: str | None):
@@ -146,7 +164,7 @@ def add_to_nav(config_text: str, title: str, path: str, section: str | None):
     while end > start + 1 and not lines[end - 1].strip():
         end -= 1
     if section is None:
-        lines.insert(end, f"  - {title}: {path}")
+        lines.insert(end, f"  - {nav_entry(title, path)}")
         return "\n".join(lines), None
     header = re.compile(rf"^  - {re.escape(section)}:\s*$")
     found = next((i for i in range(start + 1, end) if header.match(lines[i])), None)
@@ -159,7 +177,7 @@ def add_to_nav(config_text: str, title: str, path: str, section: str | None):
             last = i if lines[i].strip() else last
         else:
             break
-    lines.insert(last + 1, f"      - {title}: {path}")
+    lines.insert(last + 1, f"      - {nav_entry(title, path)}")
     return "\n".join(lines), None
 
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Check the site's sources: bibliography, citations, front matter, diagrams, audiences, readability.
+"""Check the site's sources: bibliography, citations, front matter, diagrams, audiences, links, readability.
 
 Prints every problem as `path:line: message`, then a count, and exits 1 when any problem
 fails the build. Reads files only; it never changes them.
@@ -17,6 +17,8 @@ import sys
 
 from lems_site.driver import lems_plugin, load_site
 from lems_site.problems import summary
+
+PROBLEMS_HEADER = "== Problems in the sources (links and anchors included), each as path:line: message"
 
 
 def main(argv=None) -> int:
@@ -36,6 +38,8 @@ def main(argv=None) -> int:
     report = plugin.check_sources(config, today=args.today)
     if args.readability:
         print_readability(report.readability, plugin.settings.max_grade)
+        # The problems are not part of the grade report above: a header of their own.
+        print(f"\n{PROBLEMS_HEADER}")
     return print_problems(report, args.fail_overdue)
 
 

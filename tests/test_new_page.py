@@ -65,13 +65,38 @@ def test_scaffold_then_one_citation_and_one_diagram_passes_the_validated_build(t
     page = tmp_path / "docs" / "living" / "breathing.md"
     text = page.read_text()
     assert "review_status: submitted" in text and "next_review: 2027-02-20" in text
-    # Straight from the scaffold, the source checks pass.
-    assert run("scripts/validate.py", "--config", str(config)).stdout.splitlines()[-1] == "0 problems found"
+    # Straight from the scaffold, the page cannot be published: each placeholder, at its line.
+    scaffold = run("scripts/validate.py", "--config", str(config))
+    lines = text.split("\n")
+    at = [i for i, line in enumerate(lines, start=1) if "here." in line or "Explain each" in line]
+    opening = [i for i, line in enumerate(lines, start=1) if line.startswith("/// audience")]
+    assert scaffold.returncode == 1
+    assert scaffold.stdout.splitlines() == [
+        f"docs/living/breathing.md:{opening[0]}: the '/// audience | patient' version cites no source: "
+        "cite each section of it from docs/bibliography.yaml, such as [@key]",
+        f"docs/living/breathing.md:{at[0]}: placeholder text from the new-page scaffold: "
+        "'Write the version for patients and families here.': replace it with the page's content before it is published",
+        f"docs/living/breathing.md:{at[1]}: placeholder text from the new-page scaffold: "
+        "'Explain each medical word the first time you use it.': replace it with the page's content before it is published",
+        f"docs/living/breathing.md:{opening[1]}: the '/// audience | professional' version cites no source: "
+        "cite each section of it from docs/bibliography.yaml, such as [@key]",
+        f"docs/living/breathing.md:{at[2]}: placeholder text from the new-page scaffold: "
+        "'Write the version for healthcare professionals here.': replace it with the page's content before it is published",
+        "5 problems found",
+    ]
+    # The validated build stops at the same lines, before MkDocs runs.
+    built = run("scripts/build.py", "--config", str(config), "--site-dir", str(tmp_path / "refused"))
+    assert built.returncode == 1 and scaffold.stdout.splitlines()[0] in built.stdout.splitlines()
+    assert not (tmp_path / "refused").exists()
 
-    # The editor adds one citation and one diagram, as CONTRIBUTING.md describes.
+    # The editor writes both versions, with one citation and one diagram, as CONTRIBUTING.md describes.
     text = text.replace(
         "Write the version for healthcare professionals here. Cite every clinical statement.",
         "IVIG gave short-term strength gains in one small trial [@bain1996effects].\n" + DIAGRAM,
+    ).replace(
+        "Write the version for patients and families here. Use short sentences and everyday words.\n"
+        "Explain each medical word the first time you use it.",
+        "Some people with LEMS find it hard to breathe [@stickler2019lambert].",
     )
     page.write_text(text)
     checked = run("scripts/validate.py", "--config", str(config))
@@ -172,3 +197,55 @@ def test_the_scaffold_writes_one_version_per_configured_audience(tmp_path):
         "description: 'Respite: what it means for people with LEMS, for patients and families and for healthcare professionals and for carers.'"
         in page
     )
+
+
+def test_a_title_with_an_ampersand_is_plain_text_in_yaml_and_html(tmp_path):
+    import lxml.html
+
+    config = copy_site(tmp_path)
+    title = "Tests & results"
+    result = run("scripts/new_page.py", "--title", title, "--path", "living/tests.md", "--config", str(config))
+    assert result.returncode == 0, result.stderr
+    page = tmp_path / "docs" / "living" / "tests.md"
+    front = yaml.safe_load(page.read_text().split("---")[1])
+    nav = yaml.load(open(config), Loader=yaml.BaseLoader)["nav"]
+    assert front["title"] == title and nav[-1] == {title: "living/tests.md"}
+    page.write_text(
+        page.read_text()
+        .replace(
+            "Write the version for healthcare professionals here. Cite every clinical statement.",
+            "IVIG [@bain1996effects].",
+        )
+        .replace(
+            "Write the version for patients and families here. Use short sentences and everyday words.\n"
+            "Explain each medical word the first time you use it.",
+            "Tests help [@stickler2019lambert].",
+        )
+    )
+    built = run("scripts/build.py", "--config", str(config), "--site-dir", str(tmp_path / "site"))
+    assert built.returncode == 0, built.stdout + built.stderr
+    html = (tmp_path / "site" / "living" / "tests" / "index.html").read_text()
+    tree = lxml.html.fromstring(html)
+    # Read back as text, the "&" is one character wherever the title is shown: never markup.
+    assert tree.findtext(".//title").startswith(title)
+    assert tree.xpath("string(//h1)").strip().startswith(title)
+    assert title in [a.text_content().strip() for a in tree.iter("a")]
+    assert "&amp;amp;" not in html
+
+
+def test_a_title_that_starts_a_character_reference_is_refused(tmp_path):
+    config = copy_site(tmp_path)
+    before = config.read_text()
+    result = run("scripts/new_page.py", "--title", "Salt &amp pepper", "--path", "living/x.md", "--config", str(config))
+    assert result.returncode == 2 and result.stderr.startswith("--title:"), result.stderr
+    assert config.read_text() == before
+
+
+def test_make_new_page_alone_prints_the_make_form_and_fails_before_running_anything():
+    result = subprocess.run(["make", "new-page"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stdout.splitlines()[0] == (
+        'usage: make new-page title="Breathing and swallowing" page=treatment/breathing.md section=Treatment'
+    )
+    assert "--title" not in result.stdout and "Error 2" not in result.stderr
+    assert result.stderr.strip().endswith("title= and page= are required.  Stop.")

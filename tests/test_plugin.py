@@ -157,3 +157,15 @@ def test_a_second_site_loaded_in_the_same_process_gets_its_own_report(tmp_path):
     assert report_one is not report_two
     assert [p.path for p in report_two.problems if "front matter" in p.message] == ["docs/index.md"] * 3
     assert not [p for p in report_one.problems if "front matter" in p.message]
+
+
+def test_serving_survives_the_configuration_reload_of_each_rebuild(tmp_path):
+    # `mkdocs serve` calls on_startup once, then loads mkdocs.yml again on every rebuild.
+    site = small_site(tmp_path / "one", AUDIENCES)
+    plugin = lems_plugin(load_site(site))
+    plugin.on_startup(command="serve", dirty=False)
+    plugin.load_config(dict(plugin.config), site)
+    assert plugin.serving and plugin.report is None
+    plugin.on_startup(command="build", dirty=False)
+    plugin.load_config(dict(plugin.config), site)
+    assert not plugin.serving

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from lems_site import audiences
 from lems_site import review as frontmatter
 from lems_site import sources as document
-from lems_site.checks import files, glossary, headings, raw_html, readability, site_text, snippets, wording
+from lems_site.checks import files, glossary, headings, raw_html, readability, site_text, snippets, unfinished, wording
 from lems_site.checks.files import is_inside
 from lems_site.config import Settings
 from lems_site.diagrams import checks as diagrams
@@ -154,6 +154,7 @@ def check_document(doc, settings: Settings, today, bib, report: Report, grades=N
     # An unreadable bibliography is one problem of its own; every key would otherwise be
     # reported as missing from it too.
     problems.extend(citations.check(doc, found if bib.loaded else [c for c in found if c.problem], bib))
+    problems.extend(unfinished.check(doc, found, docs_rel=relpath(doc.path, settings.docs_dir)))
     problems.extend(diagrams.check(doc))
     problems.extend(wording.check(doc, plain_audience=settings.readability_audience))
     bases = _snippet_bases(settings)

@@ -5,6 +5,10 @@ Two passes, both in the build's own process:
   a page, with its source line, checked against the pages and the ids they render;
 - from the output: every local `href`/`src` of every built HTML file (theme and snippets
   included), so nothing the reader can follow is missed, whatever the page's size.
+
+The source pass needs no build: `make check` runs it with the pages and addresses of MkDocs'
+own file walk and the ids of each page's Markdown (plugin.check_sources), the build with
+what it has just rendered. A link it reports is not reported again from the output.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import os
 import posixpath
 import re
 from dataclasses import dataclass, field
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import lxml.html
 
@@ -39,22 +43,48 @@ class SitePages:
         return None
 
 
+def site_pages(files) -> SitePages:
+    """The pages and other files of MkDocs' `Files`, as the build and the source walk both see them."""
+    return SitePages(
+        by_src={f.src_uri: f.url for f in files if f.is_documentation_page()},
+        other_files={f.src_uri for f in files if not f.is_documentation_page()},
+    )
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    """A broken link of a page's source, and the address MkDocs writes for it into the built page."""
+
+    problem: Problem
+    built: str
+
+
 def source_links(doc: Document, src_uri: str, site: SitePages, *, page_url: str) -> list[Problem]:
     """Every broken link or anchor written in one page's source, at its source line."""
-    problems = []
+    return [broken.problem for broken in broken_links(doc, src_uri, site, page_url=page_url)]
+
+
+def broken_links(doc: Document, src_uri: str, site: SitePages, *, page_url: str) -> list[BrokenLink]:
+    """Every broken link or anchor of one page's source, each with its address in the built page."""
+    broken = []
     for line, target, kind in _targets(doc):
         message = _check_target(target, kind, src_uri, page_url, site)
         if message:
-            problems.append(Problem(doc.rel, line, f"link '{target}': {message}"))
-    return problems
+            problem = Problem(doc.rel, line, f"link '{target}': {message}")
+            broken.append(BrokenLink(problem, _built_address(target, kind, src_uri, page_url, site)))
+    return broken
 
 
-def output_links(site_dir: str, *, site_path: str = "/") -> list[tuple[str, str, str]]:
+def output_links(
+    site_dir: str, *, site_path: str = "/", reported: dict[str, set[str]] | None = None
+) -> list[tuple[str, str, str]]:
     """(built file, link, what is wrong) for every broken local link in the built site.
 
     `site_path` is where the site is served (the path of `site_url`): the 404 page, shown at
-    any address, links from there.
+    any address, links from there. `reported` maps a built file to the addresses the source
+    pass has already reported at their source line: each is left out here.
     """
+    reported = reported or {}
     parsed: dict[str, _Page] = {}
     for folder, _subfolders, files in os.walk(site_dir):
         for name in files:
@@ -64,9 +94,10 @@ def output_links(site_dir: str, *, site_path: str = "/") -> list[tuple[str, str,
     broken = []
     for rel, parser in sorted(parsed.items()):
         base = posixpath.dirname(rel)
+        already = reported.get(rel, set())
         for link in sorted(parser.links):
             parts = urlsplit(link)
-            if parts.scheme or parts.netloc or link.startswith(("#__", "javascript:")):
+            if parts.scheme or parts.netloc or link.startswith(("#__", "javascript:")) or link in already:
                 continue
             path = unquote(parts.path)
             if path.startswith("/"):
@@ -148,6 +179,20 @@ def _check_target(target: str, kind: str, src_uri: str, page_url: str, site: Sit
         hint = f" (did you mean '#{near[0]}'?)" if near else ""
         return f"no section '#{fragment}' on docs/{dest}{hint}"
     return None
+
+
+def _built_address(target: str, kind: str, src_uri: str, page_url: str, site: SitePages) -> str:
+    """The address MkDocs writes for `target` (pages.py, path_to_url): rewritten only when it finds the file."""
+    from mkdocs.utils import get_relative_url
+
+    parts = urlsplit(target)
+    path = unquote(parts.path)
+    if kind != "markdown" or not path or path.startswith("/"):
+        return target
+    dest = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), path))
+    if dest not in site.by_src:
+        return target
+    return urlunsplit(("", "", get_relative_url(site.by_src[dest], page_url), parts.query, parts.fragment))
 
 
 @dataclass

@@ -51,3 +51,25 @@ def test_links_in_code_and_to_other_sites_are_not_checked():
     assert (
         problems("# T\n\n`[x](gone.md)` [PubMed](https://pubmed.ncbi.nlm.nih.gov/1/)\n\n```\n[y](gone.md)\n```\n") == []
     )
+
+
+def test_each_broken_link_carries_the_address_mkdocs_writes_for_it():
+    broken = links.broken_links(
+        doc("# T\n\n[a](../treatment/ivig.md#nope)\n[b](../gone.md#x)\n[c](#none)\n", rel="docs/about/disclaimer.md"),
+        "about/disclaimer.md",
+        SITE,
+        page_url="about/disclaimer/",
+    )
+    # A page MkDocs finds is rewritten to its address; anything else is left as written.
+    assert [b.built for b in broken] == ["../../treatment/ivig/#nope", "../gone.md#x", "#none"]
+
+
+def test_the_output_pass_leaves_out_only_what_the_source_pass_reported(tmp_path):
+    page = tmp_path / "about" / "disclaimer" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text('<!doctype html><title>t</title><a href="../../gone/#x">a</a> <a href="../../theme.css">b</a>')
+    reported = {"about/disclaimer/index.html": {"../../gone/#x"}}
+    assert links.output_links(str(tmp_path), reported=reported) == [
+        ("about/disclaimer/index.html", "../../theme.css", "no such file in the built site")
+    ]
+    assert len(links.output_links(str(tmp_path))) == 2
