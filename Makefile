@@ -11,9 +11,11 @@ export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: serve test build setup assets check lint bench lock new-page review clean
 
-# The validated build first (it must pass), then MkDocs' preview server: it rebuilds on every
-# save and reloads the page.
-serve: build
+# The validated build first, then MkDocs' preview server: it rebuilds on every save and reloads
+# the page. A failed build does not stop the preview: an editor mid-edit still gets it, with
+# every source problem listed at the top of each page until it is fixed.
+serve: setup
+	@$(PY) scripts/build.py || echo "make serve: the build found the problems above; the preview starts anyway and lists them on every page" >&2
 	$(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
 
 test: build lint
