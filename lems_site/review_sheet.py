@@ -15,6 +15,7 @@ import datetime as _dt
 import hashlib
 import html
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -68,14 +69,39 @@ class Sentence:
     # citation is meant to cover them too.
     before: str = ""
     lines: tuple = ()  # the source lines of all its citations
+    kind: str = "paragraph"  # the unit it comes from: paragraph, item, row or heading
+    # As the reader sees it: plain text with each citation rendered by the site's citation code.
+    html: Markup = Markup("")
+    # An uncited sentence already shown as the `before` of the cited sentence after it.
+    shown_before: bool = False
+
+    @property
+    def fingerprint(self) -> str:
+        """sha256 of the sentence's normalised text: what a review record keeps of it."""
+        return fingerprint(self.text)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The cited keys, in order."""
+        return tuple(s.key for s in self.sources)
+
+
+def fingerprint(text: str) -> str:
+    """sha256 (hex) of the text in Unicode NFC with its white space collapsed."""
+    normal = " ".join(unicodedata.normalize("NFC", text).split())
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()
 
 
 # --------------------------------------------------------------------------------------------
 # Sentences
 
 
-def sentences(doc: Document, citations: list) -> list[Sentence]:
+def sentences(doc: Document, citations: list, *, everything: bool = False, cite=None) -> list[Sentence]:
     """Every sentence of the page that cites a source, in page order.
+
+    With `everything`, every sentence of the page, cited or not, headings included (what a
+    review record fingerprints). `cite(citation) -> Markup` renders a citation for
+    `Sentence.html`, as the reader sees it (without it the html is the plain text).
 
     Each citation belongs to the sentence it closes: the sentence (or list item, or table row)
     around it, joined with the continuation lines of its paragraph, as plain text without
@@ -89,9 +115,9 @@ def sentences(doc: Document, citations: list) -> list[Sentence]:
     found: list[Sentence] = []
     seen: dict[str, int] = {}
     for unit in _units(doc):
-        if not any(number in by_line for number, _ in unit.lines):
+        if not everything and not any(number in by_line for number, _ in unit.lines):
             continue
-        for sentence in _sentences_of(unit, by_line, doc):
+        for sentence in _sentences_of(unit, by_line, doc, everything=everything, cite=cite):
             base = _hash(doc.rel, sentence.audience, sentence.text)
             # The same sentence twice on a page keeps two separate ticks.
             seen[base] = seen.get(base, 0) + 1
@@ -141,7 +167,7 @@ def _units(doc: Document):
         yield current
 
 
-def _sentences_of(unit: _Unit, by_line: dict, doc: Document) -> list[Sentence]:
+def _sentences_of(unit: _Unit, by_line: dict, doc: Document, *, everything=False, cite=None) -> list[Sentence]:
     cited: list = []  # the unit's citations, in order; sentinel i stands for cited[i]
     pieces = []
     for index, (number, text) in enumerate(unit.lines):
@@ -160,12 +186,18 @@ def _sentences_of(unit: _Unit, by_line: dict, doc: Document) -> list[Sentence]:
         parts = _split(joined) if unit.kind != "heading" else [joined]
     audience = doc.audience_at(unit.lines[0][0])
     result: list[Sentence] = []
-    uncited: list[str] = []
+    uncited: list[Sentence] = []
+    first = unit.lines[0][0]
     for part in parts:
         indices = [int(i) for i in SENTINEL.findall(part)]
         text = _plain(SENTINEL.sub(lambda m: _in_text(cited[int(m.group(1))]), part))
+        shown = _reader_html(part, cited, cite)
         if not indices:
-            uncited.append(text)
+            if everything and text:
+                uncited.append(Sentence(audience, unit.heading, first, text, kind=unit.kind, html=shown))
+                result.append(uncited[-1])
+            elif text:
+                uncited.append(Sentence(audience, unit.heading, first, text))
             continue
         sources = []
         for index in indices:
@@ -179,9 +211,28 @@ def _sentences_of(unit: _Unit, by_line: dict, doc: Document) -> list[Sentence]:
                 details = [old.detail] + ([item.detail] if item.detail and item.detail != old.detail else [])
                 sources[at] = Cited(item.key, "; ".join(d for d in details if d), old.times + 1)
         lines = tuple(sorted({cited[i].line for i in indices}))
-        result.append(Sentence(audience, unit.heading, lines[0], text, sources, before=" ".join(uncited), lines=lines))
+        before = " ".join(s.text for s in uncited)
+        for earlier in uncited:
+            earlier.shown_before = True
+        found = Sentence(audience, unit.heading, lines[0], text, sources, before=before, lines=lines, kind=unit.kind)
+        found.html = shown
+        result.append(found)
         uncited = []
     return result
+
+
+def _reader_html(part: str, cited: list, cite) -> Markup:
+    """The sentence as the reader sees it: its plain text, each citation as the site renders it."""
+    text = _plain(part)
+    if cite is None:
+        return escape(SENTINEL.sub(lambda m: _in_text(cited[int(m.group(1))]), text))
+    pieces, last = [], 0
+    for match in SENTINEL.finditer(text):
+        pieces.append(escape(text[last : match.start()]))
+        pieces.append(cite(cited[int(match.group(1))]))
+        last = match.end()
+    pieces.append(escape(text[last:]))
+    return Markup("").join(pieces)
 
 
 def _with_sentinels(text: str, line_citations: list, cited: list) -> str:
