@@ -18,6 +18,7 @@ import sys
 import sitehttp
 import yaml
 from conftest import ROOT
+
 from browser.test_hostile_content import build, copy_site
 
 PAGE = "docs/treatment/plasma-exchange.md"
