@@ -55,8 +55,13 @@ def check(doc: Document, today: _dt.date) -> list[Problem]:
             hint = RECORD_HINT.format(page=doc.rel)
             problems.append(Problem(doc.rel, at(key), f"front matter '{key}' is refused: {hint}; remove the line"))
         elif key not in ALLOWED_KEYS:
-            guess = difflib.get_close_matches(str(key), list(ALLOWED_KEYS), n=1, cutoff=0.6)
-            hint = f" (did you mean '{guess[0]}'?)" if guess else f"; expected one of {', '.join(ALLOWED_KEYS)}"
+            guess = difflib.get_close_matches(str(key), [*ALLOWED_KEYS, *TYPED_REVIEW_KEYS], n=1, cutoff=0.6)
+            if guess and guess[0] in TYPED_REVIEW_KEYS:
+                hint = f"; a review is never typed: {RECORD_HINT.format(page=doc.rel)}; remove the line"
+            elif guess:
+                hint = f" (did you mean '{guess[0]}'?)"
+            else:
+                hint = f"; expected one of {', '.join(ALLOWED_KEYS)}"
             problems.append(Problem(doc.rel, at(key), f"front matter: unknown key '{key}'{hint}"))
     for key in REQUIRED_KEYS:
         if key not in fm:
