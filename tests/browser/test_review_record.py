@@ -19,6 +19,7 @@ import sitehttp
 import yaml
 from conftest import ROOT
 
+from browser.test_accessibility import violations
 from browser.test_hostile_content import build, copy_site
 
 PAGE = "docs/treatment/plasma-exchange.md"
@@ -152,6 +153,9 @@ def test_export_record_build_reviewed_then_updated_and_sheet_marks_the_change(tm
         unticked = changed.locator("input[type=checkbox][data-pair]").count()
         assert unticked >= 1
         assert sheet.locator("#checked-count").inner_text() == str(boxes.count() - unticked)
+        # The sheet is a page a reviewer uses: WCAG 2.2 AA, like the site.
+        count, report = violations(sheet)
+        assert count == 0, report
         sheet.get_by_label("Show new or changed only").check()
         visible = [b for b in sheet.locator("main tbody").all() if b.is_visible()]
         assert len(visible) == 1 and EDIT in visible[0].inner_text()
