@@ -16,6 +16,7 @@ from lems_site.sources import Document, iso_date
 from lems_site.vocabulary import (
     COMPUTED_STATUSES,
     DEFAULT_REVIEW_STATUS,
+    NEXT_REVIEW_LABELS,
     REVIEW_STATUSES,
     REVIEWED,
     REVIEWS_DIR,
@@ -141,7 +142,7 @@ def status_values(meta: dict, reviewed=None) -> dict:
         "reviewed_by": record.reviewer if record else None,
         "next_review": iso_date(meta.get("next_review")),
         # A page never reviewed has a first review to come, not a "next" one.
-        "next_review_label": "Next review due" if record else "First clinical review due",
+        "next_review_label": NEXT_REVIEW_LABELS["reviewed" if record else "never"],
     }
 
 

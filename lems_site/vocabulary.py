@@ -20,6 +20,11 @@ COMPUTED_STATUSES = {
     REVIEWED: "Clinically reviewed",
     UPDATED: "Updated since its clinical review",
 }
+# The status box's name for the `next_review` date: a page never reviewed awaits its first one.
+NEXT_REVIEW_LABELS = {
+    "reviewed": "Next review due",
+    "never": "First clinical review due",
+}
 # Front matter keys that once claimed a review by hand; now refused (the record says it).
 TYPED_REVIEW_KEYS = ("reviewed_by", "last_reviewed")
 # The top-level folder of committed review records, one YAML file per review of a page.

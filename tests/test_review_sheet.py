@@ -334,3 +334,37 @@ def test_sentences_split_at_full_stops_but_not_abbreviations():
     assert review_sheet._split(text) == ["Bain et al. 1996 showed it, e.g. in limbs \x000\x00.", " Next one \x001\x00."]
     # A citation after the full stop stays with the sentence it follows.
     assert review_sheet._split("It works. \x000\x00 Then more.") == ["It works.\x000\x00", "Then more."]
+
+
+class FingerprintParser(HTMLParser):
+    """What the export reads: every element with a fingerprint, in document order, by version."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.versions: dict[str, list[str]] = {}
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "data-fingerprint" in a:
+            self.versions.setdefault(a["data-version"], []).append(a["data-fingerprint"])
+
+
+def test_every_sheet_carries_every_sentence_a_record_must_cover():
+    # The export (the sheet's script) walks these elements; the build compares a record with
+    # review_records.current_sentences: both must list the same sentences in the same order.
+    from lems_site import review_records
+
+    config = load_site(os.path.join(ROOT, "mkdocs.yml"))
+    plugin = lems_plugin(config)
+    report = plugin.check_sources(config, today=TODAY)
+    audiences = {a.id: a.block_label for a in plugin.config.audiences}
+    formatted = review_sheet.bibliography.format_entries(report.bibliography)
+    for rel, doc in report.documents.items():
+        html = review_sheet.build(report, rel, audiences=audiences, generated=TODAY, formatted=formatted)
+        parser = FingerprintParser()
+        parser.feed(html)
+        expected = {
+            version: [s.fingerprint for s in sentences]
+            for version, sentences in review_records.current_sentences(doc, report.citations.get(rel, [])).items()
+        }
+        assert parser.versions == expected, rel
