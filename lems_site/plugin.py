@@ -441,6 +441,7 @@ class LemsPlugin(BasePlugin[LemsConfig]):
                     url=page.canonical_url,
                     meta=page.meta,
                     audiences=[a for a in audience_list if a["id"] in present],
+                    reviewed=self._reviewed(page),
                 ),
                 # Only a page with citations loads the preview's script and style.
                 "cites": page.file.src_uri in self.citing_pages,
@@ -463,7 +464,12 @@ class LemsPlugin(BasePlugin[LemsConfig]):
             page=page,
             config=config,
             lems=self._template_values(config, page),
-            review={**review.status_values(page.meta), "policy_url": self._policy_url(page)},
+            review={
+                **review.status_values(page.meta, self._reviewed(page)),
+                "policy_url": self._policy_url(page),
+                # The version written in plain language, for patients: the one told to ask their care team.
+                "care_team_audience": self.settings.readability_audience,
+            },
             base_url=get_relative_url(".", page.url).rstrip("/") + "/",
         )
 
@@ -508,6 +514,10 @@ class LemsPlugin(BasePlugin[LemsConfig]):
             log.warning(f"mkdocs.yml:1: review_policy '{self.config.review_policy}' of the lems plugin is not a page")
             return ""
         return target.url_relative_to(page.file) + (f"#{fragment}" if fragment else "")
+
+    def _reviewed(self, page: Page):
+        """The page's clinical review as computed from the records (review_records.PageReview)."""
+        return self.report.reviews.get(self._rel(page)) if self.report else None
 
     def _rel(self, page: Page) -> str:
         return relpath(page.file.abs_src_path, self.settings.root)

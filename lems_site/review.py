@@ -1,7 +1,8 @@
 """Review: front matter rules, and the values a page shows from them.
 
 The rules: known keys, status, ISO dates, review cycle. The values: status box, schema.org
-data, the "report a problem" address.
+data, the "report a problem" address. A clinical review is never read from front matter: it is
+computed from the committed review records (review_records.py) and handed in as `reviewed`.
 """
 
 from __future__ import annotations
@@ -12,21 +13,33 @@ from urllib.parse import quote
 
 from lems_site.problems import Problem
 from lems_site.sources import Document, iso_date
-from lems_site.vocabulary import DEFAULT_REVIEW_STATUS, REVIEW_STATUSES
+from lems_site.vocabulary import (
+    COMPUTED_STATUSES,
+    DEFAULT_REVIEW_STATUS,
+    NEXT_REVIEW_LABELS,
+    REVIEW_STATUSES,
+    REVIEWED,
+    REVIEWS_DIR,
+    TYPED_REVIEW_KEYS,
+    UPDATED,
+)
 
 ALLOWED_KEYS = {
     "title": "the page title (defaults to the first heading)",
     "description": "one sentence for search engines and link previews",
-    "review_status": "submitted, under-review or approved",
+    "review_status": "submitted or under-review",
     "last_updated": "ISO date of the last editorial change",
-    "last_reviewed": "ISO date of the last clinical review (approved pages)",
-    "next_review": "ISO date by which a clinician must review the page again",
-    "reviewed_by": "the clinical reviewer's name and role (approved pages)",
+    "next_review": "ISO date by which a clinician must review the page (again)",
     "bibliography": "'full' on the page that lists every reference",
     "hide": "Material's option to hide navigation, toc or footer",
     "search": "Material's search options for the page",
 }
 REQUIRED_KEYS = ("review_status", "last_updated", "next_review")
+# Why a typed claim of review is refused, and what to do instead.
+RECORD_HINT = (
+    "a page is shown as clinically reviewed only from a review record in "
+    f"{REVIEWS_DIR}/ (make review PAGE={{page}}, Export review record, commit the file)"
+)
 
 
 def check(doc: Document, today: _dt.date) -> list[Problem]:
@@ -39,16 +52,33 @@ def check(doc: Document, today: _dt.date) -> list[Problem]:
     problems = []
 
     for key in fm:
-        if key not in ALLOWED_KEYS:
-            guess = difflib.get_close_matches(str(key), list(ALLOWED_KEYS), n=1, cutoff=0.6)
-            hint = f" (did you mean '{guess[0]}'?)" if guess else f"; expected one of {', '.join(ALLOWED_KEYS)}"
+        if key in TYPED_REVIEW_KEYS:
+            hint = RECORD_HINT.format(page=doc.rel)
+            problems.append(Problem(doc.rel, at(key), f"front matter '{key}' is refused: {hint}; remove the line"))
+        elif key not in ALLOWED_KEYS:
+            guess = difflib.get_close_matches(str(key), [*ALLOWED_KEYS, *TYPED_REVIEW_KEYS], n=1, cutoff=0.6)
+            if guess and guess[0] in TYPED_REVIEW_KEYS:
+                hint = f"; a review is never typed: {RECORD_HINT.format(page=doc.rel)}; remove the line"
+            elif guess:
+                hint = f" (did you mean '{guess[0]}'?)"
+            else:
+                hint = f"; expected one of {', '.join(ALLOWED_KEYS)}"
             problems.append(Problem(doc.rel, at(key), f"front matter: unknown key '{key}'{hint}"))
     for key in REQUIRED_KEYS:
         if key not in fm:
             problems.append(Problem(doc.rel, 1, f"front matter: missing '{key}' ({ALLOWED_KEYS[key]})"))
 
     status = fm.get("review_status")
-    if "review_status" in fm and status not in REVIEW_STATUSES:
+    if status == "approved":
+        problems.append(
+            Problem(
+                doc.rel,
+                at("review_status"),
+                f"front matter 'review_status: approved' is refused: {RECORD_HINT.format(page=doc.rel)}; "
+                "set 'submitted' or 'under-review'",
+            )
+        )
+    elif "review_status" in fm and status not in REVIEW_STATUSES:
         problems.append(
             Problem(
                 doc.rel,
@@ -58,7 +88,7 @@ def check(doc: Document, today: _dt.date) -> list[Problem]:
         )
 
     dates = {}
-    for key in ("last_updated", "last_reviewed", "next_review"):
+    for key in ("last_updated", "next_review"):
         if key in fm:
             value = iso_date(fm[key])
             if value is None:
@@ -69,35 +99,6 @@ def check(doc: Document, today: _dt.date) -> list[Problem]:
                 )
             else:
                 dates[key] = value
-
-    if "last_reviewed" in dates and "next_review" in dates and dates["next_review"] <= dates["last_reviewed"]:
-        problems.append(
-            Problem(
-                doc.rel,
-                at("next_review"),
-                f"front matter 'next_review' ({dates['next_review']}) "
-                f"must be after 'last_reviewed' ({dates['last_reviewed']})",
-            )
-        )
-
-    if status == "approved":
-        reviewer = fm.get("reviewed_by")
-        if not (isinstance(reviewer, str) and reviewer.strip()):
-            problems.append(
-                Problem(
-                    doc.rel,
-                    at("review_status"),
-                    "front matter: an approved page must name its clinical reviewer in 'reviewed_by'",
-                )
-            )
-        if "last_reviewed" not in fm:
-            problems.append(
-                Problem(
-                    doc.rel,
-                    at("review_status"),
-                    "front matter: an approved page needs 'last_reviewed', the date of its clinical review",
-                )
-            )
 
     if "bibliography" in fm and fm["bibliography"] != "full":
         problems.append(
@@ -120,25 +121,33 @@ def check(doc: Document, today: _dt.date) -> list[Problem]:
     return problems
 
 
-def status_values(meta: dict) -> dict:
-    """What the review-status box shows: only a clinical review that happened is claimed."""
+def status_values(meta: dict, reviewed=None) -> dict:
+    """What the review-status box shows: a clinical review only from a record that covers the page.
+
+    `reviewed` is the page's review_records.PageReview, or None when no record names the page.
+    """
     status = meta.get("review_status", DEFAULT_REVIEW_STATUS)
     if status not in REVIEW_STATUSES:
         status = DEFAULT_REVIEW_STATUS
-    reviewed = status == "approved" and iso_date(meta.get("last_reviewed"))
-    reviewer = meta.get("reviewed_by") if reviewed else None
+    record = reviewed.record if reviewed is not None and reviewed.status in (REVIEWED, UPDATED) else None
+    if record is not None:
+        status = reviewed.status
     return {
         "status": status,
-        "status_label": REVIEW_STATUSES[status],
+        "status_label": COMPUTED_STATUSES.get(status) or REVIEW_STATUSES[status],
+        "reviewed": status == REVIEWED,
+        "updated": status == UPDATED,
         "last_updated": iso_date(meta.get("last_updated")),
-        "last_reviewed": reviewed or None,
+        "last_reviewed": record.date if record else None,
+        "reviewed_by": record.reviewer if record else None,
         "next_review": iso_date(meta.get("next_review")),
-        "reviewed_by": str(reviewer) if reviewer else None,
+        # A page never reviewed has a first review to come, not a "next" one.
+        "next_review_label": NEXT_REVIEW_LABELS["reviewed" if record else "never"],
     }
 
 
-def page_schema(*, title: str, url: str | None, meta: dict, audiences: list[dict]) -> dict:
-    """schema.org MedicalWebPage data; reviewed only when an approved review names its reviewer."""
+def page_schema(*, title: str, url: str | None, meta: dict, audiences: list[dict], reviewed=None) -> dict:
+    """schema.org MedicalWebPage data; reviewed only while a record covers the page's text."""
     data = {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
@@ -154,10 +163,10 @@ def page_schema(*, title: str, url: str | None, meta: dict, audiences: list[dict
     }
     if isinstance(meta.get("description"), str):
         data["description"] = meta["description"]
-    values = status_values(meta)
+    values = status_values(meta, reviewed)
     if values["last_updated"]:
         data["dateModified"] = values["last_updated"].isoformat()
-    if values["last_reviewed"] and values["reviewed_by"]:
+    if values["reviewed"]:
         data["lastReviewed"] = values["last_reviewed"].isoformat()
         data["reviewedBy"] = {"@type": "Person", "name": values["reviewed_by"]}
     return data

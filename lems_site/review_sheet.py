@@ -14,7 +14,9 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import html
+import os
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -24,7 +26,7 @@ from markupsafe import Markup, escape
 
 from lems_site.references import bibliography
 from lems_site.sources import BLOCK_CLOSE, BLOCK_OPEN, HEADING, INLINE_CODE, Document
-from lems_site.vocabulary import DEFAULT_REVIEW_STATUS, REVIEW_STATUSES
+from lems_site.vocabulary import CHANGE_LABELS, REVIEWS_DIR
 
 TEMPLATE = "review-sheet.html"
 # Where the browser keeps a reviewer's ticks and notes: `<prefix><page>:<sentence hash>:<key>`.
@@ -68,14 +70,40 @@ class Sentence:
     # citation is meant to cover them too.
     before: str = ""
     lines: tuple = ()  # the source lines of all its citations
+    kind: str = "paragraph"  # the unit it comes from: paragraph, item, row or heading
+    # As the reader sees it: plain text with each citation rendered by the site's citation code.
+    html: Markup = Markup("")
+    # An uncited sentence already shown as the `before` of the cited sentence after it.
+    shown_before: bool = False
+    earlier: list = field(default_factory=list)  # those uncited sentences, for a cited one
+
+    @property
+    def fingerprint(self) -> str:
+        """sha256 of the sentence's normalised text: what a review record keeps of it."""
+        return fingerprint(self.text)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The cited keys, in order."""
+        return tuple(s.key for s in self.sources)
+
+
+def fingerprint(text: str) -> str:
+    """sha256 (hex) of the text in Unicode NFC with its white space collapsed."""
+    normal = " ".join(unicodedata.normalize("NFC", text).split())
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()
 
 
 # --------------------------------------------------------------------------------------------
 # Sentences
 
 
-def sentences(doc: Document, citations: list) -> list[Sentence]:
+def sentences(doc: Document, citations: list, *, everything: bool = False, cite=None) -> list[Sentence]:
     """Every sentence of the page that cites a source, in page order.
+
+    With `everything`, every sentence of the page, cited or not, headings included (what a
+    review record fingerprints). `cite(citation) -> Markup` renders a citation for
+    `Sentence.html`, as the reader sees it (without it the html is the plain text).
 
     Each citation belongs to the sentence it closes: the sentence (or list item, or table row)
     around it, joined with the continuation lines of its paragraph, as plain text without
@@ -89,9 +117,9 @@ def sentences(doc: Document, citations: list) -> list[Sentence]:
     found: list[Sentence] = []
     seen: dict[str, int] = {}
     for unit in _units(doc):
-        if not any(number in by_line for number, _ in unit.lines):
+        if not everything and not any(number in by_line for number, _ in unit.lines):
             continue
-        for sentence in _sentences_of(unit, by_line, doc):
+        for sentence in _sentences_of(unit, by_line, doc, everything=everything, cite=cite):
             base = _hash(doc.rel, sentence.audience, sentence.text)
             # The same sentence twice on a page keeps two separate ticks.
             seen[base] = seen.get(base, 0) + 1
@@ -141,7 +169,7 @@ def _units(doc: Document):
         yield current
 
 
-def _sentences_of(unit: _Unit, by_line: dict, doc: Document) -> list[Sentence]:
+def _sentences_of(unit: _Unit, by_line: dict, doc: Document, *, everything=False, cite=None) -> list[Sentence]:
     cited: list = []  # the unit's citations, in order; sentinel i stands for cited[i]
     pieces = []
     for index, (number, text) in enumerate(unit.lines):
@@ -160,12 +188,18 @@ def _sentences_of(unit: _Unit, by_line: dict, doc: Document) -> list[Sentence]:
         parts = _split(joined) if unit.kind != "heading" else [joined]
     audience = doc.audience_at(unit.lines[0][0])
     result: list[Sentence] = []
-    uncited: list[str] = []
+    uncited: list[Sentence] = []
+    first = unit.lines[0][0]
     for part in parts:
         indices = [int(i) for i in SENTINEL.findall(part)]
         text = _plain(SENTINEL.sub(lambda m: _in_text(cited[int(m.group(1))]), part))
+        shown = _reader_html(part, cited, cite)
         if not indices:
-            uncited.append(text)
+            if everything and text:
+                uncited.append(Sentence(audience, unit.heading, first, text, kind=unit.kind, html=shown))
+                result.append(uncited[-1])
+            elif text:
+                uncited.append(Sentence(audience, unit.heading, first, text))
             continue
         sources = []
         for index in indices:
@@ -179,9 +213,29 @@ def _sentences_of(unit: _Unit, by_line: dict, doc: Document) -> list[Sentence]:
                 details = [old.detail] + ([item.detail] if item.detail and item.detail != old.detail else [])
                 sources[at] = Cited(item.key, "; ".join(d for d in details if d), old.times + 1)
         lines = tuple(sorted({cited[i].line for i in indices}))
-        result.append(Sentence(audience, unit.heading, lines[0], text, sources, before=" ".join(uncited), lines=lines))
+        before = " ".join(s.text for s in uncited)
+        for earlier in uncited:
+            earlier.shown_before = True
+        found = Sentence(audience, unit.heading, lines[0], text, sources, before=before, lines=lines, kind=unit.kind)
+        found.html = shown
+        found.earlier = [u for u in uncited if everything]
+        result.append(found)
         uncited = []
     return result
+
+
+def _reader_html(part: str, cited: list, cite) -> Markup:
+    """The sentence as the reader sees it: its plain text, each citation as the site renders it."""
+    text = _plain(part)
+    if cite is None:
+        return escape(SENTINEL.sub(lambda m: _in_text(cited[int(m.group(1))]), text))
+    pieces, last = [], 0
+    for match in SENTINEL.finditer(text):
+        pieces.append(escape(text[last : match.start()]))
+        pieces.append(cite(cited[int(match.group(1))]))
+        last = match.end()
+    pieces.append(escape(text[last:]))
+    return Markup("").join(pieces)
 
 
 def _with_sentinels(text: str, line_citations: list, cited: list) -> str:
@@ -307,73 +361,119 @@ def build(
     commit: str | None = None,
     generated: _dt.date | None = None,
     formatted: Mapping[str, str] | None = None,
+    stem: str | None = None,
 ) -> str:
     """The reviewer's sheet of page `rel` (a key of `report.documents`), as one HTML file.
 
     `audiences` maps each audience id to its heading ("For patients and families"), in the
     site's order; `formatted` is `bibliography.format_entries(report.bibliography)`, computed
-    here when not given.
+    here when not given; `stem` names the exported record (`reviews/<stem>-<date>.yaml`).
+    Every sentence of every version is on the sheet (a review record fingerprints them all);
+    the cited ones carry a tick and a note per source. Against the latest record of the page
+    (report.reviews), new and changed sentences are marked and unchanged ones keep their ticks.
     """
+    from lems_site import review, review_records
+    from lems_site.references import citations as citation_code
+
     doc = report.documents[rel]
     bib = report.bibliography
     entries = bib.entries if bib else {}
     if formatted is None:
         formatted = bibliography.format_entries(bib) if entries else {}
-    found = sentences(doc, report.citations.get(rel, []))
+    found_citations = report.citations.get(rel, [])
+    # Citations as the reader sees them: the page's numbers, through the site's own code.
+    numbers = citation_code.number_keys(found_citations, set(formatted))
+    names = citation_code.author_names(bib) if bib else {}
+
+    def cite(citation) -> Markup:
+        return citation_code.render(citation, numbers=numbers, names=names)
+
+    current = review_records.current_sentences(doc, found_citations, cite)
+    page_review = getattr(report, "reviews", {}).get(rel)
+    baseline = page_review.latest if page_review else None
 
     sections = []
-    for audience in _audiences_in_order(doc, found):
-        items = [s for s in found if s.audience == audience]
+    seen_keys: set[str] = set()
+    all_marks = {"new": 0, "changed": 0}
+    for audience in _audiences_in_order(doc, [s for v in current.values() for s in v]):
+        version = audience or review_records.OUTSIDE
+        items = current.get(version, [])
+        marks = dict(zip(map(id, items), review_records.changes(baseline, version, items), strict=True))
+        for mark in marks.values():
+            if mark:
+                all_marks[mark] += 1
+        kept = review_records.ticks(baseline, version)
         groups: list[dict] = []
+        number = 0
         for sentence in items:
             if not groups or groups[-1]["heading"] != sentence.heading:
-                groups.append({"heading": sentence.heading, "sentences": []})
-            groups[-1]["sentences"].append(_sentence_values(sentence, len(sections), entries, formatted))
-        number = 0
-        for group in groups:
-            for value in group["sentences"]:
+                groups.append({"heading": sentence.heading, "heading_sentence": None, "sentences": []})
+            group = groups[-1]
+            if sentence.shown_before:
+                continue  # shown with the cited sentence after it
+            if sentence.kind == "heading" and not sentence.sources:
+                group["heading_sentence"] = {"fingerprint": sentence.fingerprint, "change": marks[id(sentence)]}
+                continue
+            value = _sentence_values(sentence, len(sections), entries, formatted, marks, kept, seen_keys)
+            if sentence.sources:
                 number += 1
                 value["number"] = number
+            group["sentences"].append(value)
+        cited = [s for s in items if s.sources]
         sections.append(
             {
                 "id": f"audience-{audience}" if audience else "audience-none",
+                "version": version,
                 "label": audiences.get(audience, audience) if audience else "Outside the audience versions",
                 "groups": groups,
-                "sentences": len(items),
-                "pairs": sum(len(s.sources) for s in items),
+                "sentences": len(cited),
+                "all_sentences": len(items),
+                "pairs": sum(len(s.sources) for s in cited),
             }
         )
 
     front = doc.front_matter or {}
-    status = front.get("review_status", DEFAULT_REVIEW_STATUS)
+    values_now = review.status_values(front, page_review)
+    record = baseline
     values = {
         "title": str(front.get("title") or _first_heading(doc) or rel),
         "path": rel,
         "storage_prefix": f"{STORAGE_PREFIX}{rel}:",
-        "status": status,
-        "status_label": REVIEW_STATUSES.get(status, str(status)),
+        "status": values_now["status"],
+        "status_label": values_now["status_label"],
+        "reviewed_by": values_now["reviewed_by"],
+        "last_reviewed": values_now["last_reviewed"],
         "dates": [(label, str(front[key])) for key, label in _DATES if front.get(key) not in (None, "")],
         "commit": commit,
         "generated": (generated or _dt.date.today()).isoformat(),
         "sections": sections,
         "total_sentences": sum(s["sentences"] for s in sections),
+        "total_all": sum(s["all_sentences"] for s in sections),
         "total_pairs": sum(s["pairs"] for s in sections),
         "problems": [str(p) for p in getattr(report, "problems", []) if p.path == rel],
-        "approved_status": "approved",
+        "record": record,
+        "marks": all_marks,
+        "change_labels": CHANGE_LABELS,
+        "stem": stem or page_stem(rel, rel.split("/", 1)[0]),
+        "reviews_dir": REVIEWS_DIR,
     }
     return _environment().get_template(TEMPLATE).render(**values)
 
 
+def page_stem(rel: str, docs_dir: str) -> str:
+    """docs/treatment/ivig.md -> treatment-ivig: the sheet's and the record's file names."""
+    inside = rel[len(docs_dir) + 1 :] if rel.startswith(docs_dir + "/") else rel
+    return os.path.splitext(inside)[0].replace("/", "-")
+
+
 _DATES = (
     ("last_updated", "Last updated"),
-    ("last_reviewed", "Last reviewed"),
     ("next_review", "Next review due"),
-    ("reviewed_by", "Reviewed by"),
 )
 
 
 def _audiences_in_order(doc: Document, found: list[Sentence]) -> list:
-    """Audiences as their blocks appear on the page; cited text outside every block last."""
+    """Audiences as their blocks appear on the page; text outside every block last."""
     order = []
     for block in doc.audience_blocks():
         if block.argument not in order:
@@ -383,12 +483,15 @@ def _audiences_in_order(doc: Document, found: list[Sentence]) -> list:
     return result + ([None] if None in present else [])
 
 
-def _sentence_values(sentence: Sentence, section: int, entries: Mapping, formatted: Mapping) -> dict:
+def _sentence_values(sentence: Sentence, section: int, entries, formatted, marks, kept, seen_keys) -> dict:
+    change = marks.get(id(sentence))
     sources = []
     for index, cited in enumerate(sentence.sources):
         entry = entries.get(cited.key)
         data = entry.data if entry else {}
         findings = data.get("findings")
+        # An unchanged sentence keeps the tick and note of the latest record.
+        earlier = kept.get((sentence.fingerprint, cited.key)) if change is None else None
         sources.append(
             {
                 "key": cited.key,
@@ -401,14 +504,29 @@ def _sentence_values(sentence: Sentence, section: int, entries: Mapping, formatt
                 "findings": str(findings).strip() if findings not in (None, "") else "",
                 "pair": f"{sentence.hash}:{cited.key}",
                 "field": f"s{section}-{sentence.hash}-{index}",
+                # The first pair of each source is where the sentence's citation links point.
+                "anchor": f"ref-{cited.key}" if cited.key not in seen_keys else "",
+                "checked": bool(earlier and earlier.checked),
+                "note": earlier.note if earlier else "",
             }
         )
+        seen_keys.add(cited.key)
+    earlier_sentences = [
+        {"text": e.text, "fingerprint": e.fingerprint, "change": marks.get(id(e))} for e in sentence.earlier
+    ]
+    changes = [change] + [e["change"] for e in earlier_sentences]
     return {
         "text": sentence.text,
+        "html": sentence.html or escape(sentence.text),
         "before": sentence.before,
+        "earlier": earlier_sentences,
         "line": sentence.line,
         "lines": " ".join(str(n) for n in sentence.lines),
         "hash": sentence.hash,
+        "fingerprint": sentence.fingerprint,
+        "kind": sentence.kind,
+        "change": change,
+        "any_change": next((c for c in changes if c), None),
         "sources": sources,
     }
 

@@ -6,13 +6,34 @@ Templates, the audience script, the scaffold and the checks all read them from h
 
 from __future__ import annotations
 
-# Review statuses, in workflow order, with the label readers see.
+# Review statuses an editor sets in front matter (`review_status`), in workflow order, with the
+# label readers see. A clinical review is never typed: it is computed from a review record.
 REVIEW_STATUSES = {
     "submitted": "Submitted, awaiting review",
     "under-review": "Under review",
-    "approved": "Approved",
 }
 DEFAULT_REVIEW_STATUS = "submitted"
+# Statuses computed from the review records under REVIEWS_DIR (lems_site/review_records.py).
+REVIEWED = "reviewed"  # a record covers every sentence of every version, every pair ticked
+UPDATED = "updated"  # reviewed text changed after the latest complete record
+COMPUTED_STATUSES = {
+    REVIEWED: "Clinically reviewed",
+    UPDATED: "Updated since its clinical review",
+}
+# The status box's name for the `next_review` date: a page never reviewed awaits its first one.
+NEXT_REVIEW_LABELS = {
+    "reviewed": "Next review due",
+    "never": "First clinical review due",
+}
+# Front matter keys that once claimed a review by hand; now refused (the record says it).
+TYPED_REVIEW_KEYS = ("reviewed_by", "last_reviewed")
+# The top-level folder of committed review records, one YAML file per review of a page.
+REVIEWS_DIR = "reviews"
+# The sheet's marks of a sentence against the latest record for its page.
+CHANGE_LABELS = {
+    "new": "New since review",
+    "changed": "Changed since review",
+}
 
 # schema.org audience types a version may declare (MedicalWebPage.audience).
 SCHEMA_AUDIENCES = ("Patient", "Clinician", "MedicalResearcher")
@@ -37,7 +58,7 @@ PLACEHOLDER_ADVICE = {
 def template_vocabulary() -> dict:
     """The words above, as handed to every template (`lems.vocabulary`)."""
     return {
-        "review_statuses": REVIEW_STATUSES,
+        "review_statuses": {**REVIEW_STATUSES, **COMPUTED_STATUSES},
         "storage_key": STORAGE_KEY,
         "query_parameter": QUERY_PARAMETER,
     }

@@ -5,8 +5,8 @@
     make review PAGE=docs/treatment/ivig.md
 
 Writes reports/review-<page>.html (reports/ is not committed): one self-contained HTML file
-to open in a browser or print. A clinical reviewer works through it before setting
-`review_status: approved` (CONTRIBUTING.md, "Move a page through review").
+to open in a browser or print. A clinical reviewer works through it, exports the review record
+and commits it under reviews/ (CONTRIBUTING.md, "Move a page through review").
 """
 
 from __future__ import annotations
@@ -53,8 +53,11 @@ def main(argv=None) -> int:
         return 2
 
     audiences = {a.id: a.block_label for a in plugin.config.audiences}
-    sheet = review_sheet.build(report, rel, audiences=audiences, commit=git_commit(root), generated=args.today)
-    out = args.out or os.path.join(root, "reports", f"review-{default_name(rel, plugin.settings.docs_dir_rel)}.html")
+    stem = review_sheet.page_stem(rel, plugin.settings.docs_dir_rel)
+    sheet = review_sheet.build(
+        report, rel, audiences=audiences, commit=git_commit(root), generated=args.today, stem=stem
+    )
+    out = args.out or os.path.join(root, "reports", f"review-{stem}.html")
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     with open(out, "w", encoding="utf-8") as handle:
         handle.write(sheet)
@@ -77,12 +80,6 @@ def main(argv=None) -> int:
         for problem in page_problems:
             print(problem)
     return 0
-
-
-def default_name(rel: str, docs_dir: str) -> str:
-    """docs/treatment/ivig.md -> treatment-ivig."""
-    inside = rel[len(docs_dir) + 1 :] if rel.startswith(docs_dir + "/") else rel
-    return os.path.splitext(inside)[0].replace("/", "-")
 
 
 def git_commit(root: str) -> str | None:

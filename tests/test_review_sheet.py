@@ -137,6 +137,7 @@ class SheetParser(HTMLParser):
         self.labels = {}
         self._label_for = None
         self._in_sentence = False
+        self._in_sup = False
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -144,28 +145,40 @@ class SheetParser(HTMLParser):
             self.section = a["aria-labelledby"].removeprefix("audience-")
         elif tag == "tbody" and "data-sentence" in a:
             self.rows.append(
-                {"section": self.section, "text": "", "lines": [int(n) for n in a["data-lines"].split()], "pairs": []}
+                {
+                    "section": self.section,
+                    "text": "",
+                    "cites": "",
+                    "lines": [int(n) for n in a["data-lines"].split()],
+                    "pairs": [],
+                }
             )
         elif tag == "tr" and "data-key" in a:
             self.rows[-1]["pairs"].append((a["data-key"], int(a["data-times"])))
-        elif tag == "span" and a.get("class") == "sentence":
+        elif tag == "span" and a.get("class") == "sentence" and self.rows and not self.rows[-1]["text"]:
             self._in_sentence = True
+        elif tag == "sup" and self._in_sentence:
+            self._in_sup = True
         elif tag == "script":
             self.scripts += 1
-        elif tag == "input" and a.get("type") == "checkbox":
+        elif tag == "input" and a.get("type") == "checkbox" and "data-pair" in a:
             self.checkboxes.append(a["id"])
         elif tag == "label":
             self._label_for = a.get("for")
             self.labels[self._label_for] = ""
 
     def handle_endtag(self, tag):
-        if tag == "span":
+        if tag == "sup":
+            self._in_sup = False
+        elif tag == "span" and not self._in_sup:
             self._in_sentence = False
         elif tag == "label":
             self._label_for = None
 
     def handle_data(self, data):
-        if self._in_sentence:
+        if self._in_sentence and self._in_sup:
+            self.rows[-1]["cites"] += data
+        elif self._in_sentence:
             self.rows[-1]["text"] += data
         if self._label_for:
             self.labels[self._label_for] += data
@@ -200,8 +213,10 @@ def fixture_site(tmp_path):
 def test_each_sentence_is_paired_with_every_source_it_cites(fixture_site):
     report, html = sheet_for(str(fixture_site), "docs/page.md")
     sheet = parse(html)
-    found = [(row["section"], row["text"], [key for key, _ in row["pairs"]]) for row in sheet.rows]
+    found = [(row["section"], " ".join(row["text"].split()), [key for key, _ in row["pairs"]]) for row in sheet.rows]
     assert found == EXPECTED
+    # Citations appear as the reader's numbers, in page order of first citation.
+    assert [row["cites"] for row in sheet.rows] == ["1", "2", "1,\u200a2", "1", "23", "11", "1"]
     # Two cells of one row cite the same source: one pair, counted twice.
     keys = sum(len(c.keys) for c in report.citations["docs/page.md"])
     assert sum(times for row in sheet.rows for _, times in row["pairs"]) == keys == 10
@@ -217,7 +232,8 @@ def test_header_names_the_page_its_status_dates_and_commit(fixture_site):
     assert "<title>Review sheet: Fixture &lt;b&gt;page&lt;/b&gt;</title>" in html
     for text in (
         "<code>docs/page.md</code>",
-        "Under review (<code>review_status: under-review</code>)",
+        "<dt>Review status</dt><dd>Under review</dd>",
+        "<dt>Latest review record</dt><dd>None yet: every sentence is to be reviewed</dd>",
         "<dd>2026-11-01</dd>",
         "<dd>2027-02-01</dd>",
         "<code>abc1234</code>",
@@ -230,8 +246,13 @@ def test_header_names_the_page_its_status_dates_and_commit(fixture_site):
     assert "<strong>Unverified:</strong> volume and issue not yet checked" in html
     assert "IVIG gave short-term strength gains in a small crossover trial." in html
     # Uncited sentences just before a cited one are shown with it; code is never a citation.
-    assert "<em>Just before it, uncited:</em> Code such as [@notacitation] is not cited.</span>" in html
-    assert "<em>Just before it, uncited:</em> IVIG is not the first medicine.</span>" in html
+    assert "<em>Just before it, uncited:</em> <span data-fingerprint=" in html
+    for uncited in ("Code such as [@notacitation] is not cited.", "IVIG is not the first medicine."):
+        digest = review_sheet.fingerprint(uncited)
+        assert f'<span data-fingerprint="{digest}" data-version="' in html and f">{uncited}</span>" in html
+    # Uncited sentences that no cited one follows get their own row, without a tick.
+    assert "Nothing else is cited here.</span>" in html and "A list item with no source.</span>" in html
+    assert html.count("No source cited: read it as part of the page.") >= 2
 
 
 def test_hostile_titles_and_findings_are_escaped(fixture_site):
@@ -313,3 +334,37 @@ def test_sentences_split_at_full_stops_but_not_abbreviations():
     assert review_sheet._split(text) == ["Bain et al. 1996 showed it, e.g. in limbs \x000\x00.", " Next one \x001\x00."]
     # A citation after the full stop stays with the sentence it follows.
     assert review_sheet._split("It works. \x000\x00 Then more.") == ["It works.\x000\x00", "Then more."]
+
+
+class FingerprintParser(HTMLParser):
+    """What the export reads: every element with a fingerprint, in document order, by version."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.versions: dict[str, list[str]] = {}
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "data-fingerprint" in a:
+            self.versions.setdefault(a["data-version"], []).append(a["data-fingerprint"])
+
+
+def test_every_sheet_carries_every_sentence_a_record_must_cover():
+    # The export (the sheet's script) walks these elements; the build compares a record with
+    # review_records.current_sentences: both must list the same sentences in the same order.
+    from lems_site import review_records
+
+    config = load_site(os.path.join(ROOT, "mkdocs.yml"))
+    plugin = lems_plugin(config)
+    report = plugin.check_sources(config, today=TODAY)
+    audiences = {a.id: a.block_label for a in plugin.config.audiences}
+    formatted = review_sheet.bibliography.format_entries(report.bibliography)
+    for rel, doc in report.documents.items():
+        html = review_sheet.build(report, rel, audiences=audiences, generated=TODAY, formatted=formatted)
+        parser = FingerprintParser()
+        parser.feed(html)
+        expected = {
+            version: [s.fingerprint for s in sentences]
+            for version, sentences in review_records.current_sentences(doc, report.citations.get(rel, [])).items()
+        }
+        assert parser.versions == expected, rel

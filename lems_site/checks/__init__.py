@@ -7,7 +7,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from lems_site import audiences
+from lems_site import audiences, review_records
 from lems_site import review as frontmatter
 from lems_site import sources as document
 from lems_site.checks import files, glossary, headings, raw_html, readability, site_text, snippets, unfinished, wording
@@ -41,6 +41,7 @@ class Report:
     bibliography: bibliography.Bibliography | None = None
     documents: dict = field(default_factory=dict)  # rel -> Document
     citations: dict = field(default_factory=dict)  # rel -> [Citation]
+    reviews: dict = field(default_factory=dict)  # rel -> review_records.PageReview, pages with a record
 
     def failing(self, fail_overdue: bool = False) -> list[Problem]:
         """The problems that fail the build: errors, and overdue reviews too under `fail_overdue`."""
@@ -97,6 +98,12 @@ def run_source_checks(settings: Settings, *, today: _dt.date | None = None) -> R
         report.problems.extend(_check_included(path, rel(path)))
 
     report.problems.extend(_check_glossary(settings, report, rel))
+
+    # The clinical review each page shows is computed from the committed records, never typed.
+    records, problems = review_records.load(settings.root, report.documents, settings.audiences, today)
+    report.problems.extend(problems)
+    report.reviews = review_records.page_reviews(records, report.documents, report.citations)
+    report.problems.extend(review_records.check_pages(report.reviews, report.documents))
 
     # An unreadable bibliography has no entries, so nothing is reported as uncited.
     for key, entry in bib.entries.items():

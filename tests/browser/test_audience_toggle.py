@@ -251,7 +251,7 @@ def test_printing_prints_the_chosen_version_with_title_status_and_references(vis
     assert shown(page, audience) and not shown(page, other)
     assert page.locator("h1").is_visible()
     assert page.locator(".lems-status").is_visible()
-    assert page.get_by_text("Next review due").is_visible()
+    assert page.get_by_text("First clinical review due").is_visible()
     assert page.locator(".lems-references li").first.is_visible()
     assert not page.locator(".lems-chooser").is_visible()
     pdf = page.pdf()
@@ -273,6 +273,17 @@ def test_review_status_and_dates_show_on_every_kind_of_page(visit):
     assert "Awaiting clinical review." in status.text_content()
     assert "Not yet reviewed by a clinician" in status.text_content()
     assert long_date(page_dates("treatment/ivig.md")["next_review"]) in status.text_content()
+
+
+def test_only_the_patient_version_is_told_to_check_with_the_care_team(visit):
+    v = visit()
+    for audience, told in (("patient", True), ("professional", False)):
+        page = v.open(f"{PAGE}?audience={audience}")
+        status = page.locator(".lems-status")
+        status.locator("summary").click()
+        text = status.inner_text()
+        assert "Awaiting clinical review." in text and "First clinical review due" in text
+        assert ("care team" in text) is told, (audience, text)
 
 
 def test_json_ld_names_the_audiences_and_claims_no_review(visit):

@@ -115,7 +115,7 @@ def test_review_status_is_one_line_with_the_details_on_demand(visit):
     summary = page.locator(".lems-status summary")
     assert summary.get_by_text("Awaiting clinical review.").is_visible()
     assert summary.bounding_box()["height"] <= 32, "the status line wrapped"
-    dates = page.locator(".lems-status").get_by_text("Next review due")
+    dates = page.locator(".lems-status").get_by_text("First clinical review due")
     assert not dates.is_visible()
     summary.click()
     assert dates.is_visible()
@@ -127,7 +127,7 @@ def test_review_status_is_one_line_with_the_details_on_demand(visit):
 def test_review_details_open_without_javascript(visit):
     page = visit(java_script_enabled=False, **PHONE).open("treatment/ivig/", wait_for_diagrams=False)
     page.locator(".lems-status summary").click()
-    assert page.locator(".lems-status").get_by_text("Next review due").is_visible()
+    assert page.locator(".lems-status").get_by_text("First clinical review due").is_visible()
 
 
 @pytest.mark.parametrize("stored", [False, True], ids=["no-stored-choice", "stored-choice"])

@@ -26,22 +26,22 @@ def test_yaml_error_names_the_line_in_the_file():
 
 
 def test_unknown_key_suggests_a_known_one():
-    assert check(GOOD + "reviewd_by: Dr A\n") == [
-        "docs/page.md:5: front matter: unknown key 'reviewd_by' (did you mean 'reviewed_by'?)"
+    assert check(GOOD + "nxt_review: 2027-01-01\n") == [
+        "docs/page.md:5: front matter: unknown key 'nxt_review' (did you mean 'next_review'?)"
     ]
 
 
 def test_missing_keys():
     assert check("title: T\n") == [
-        "docs/page.md:1: front matter: missing 'review_status' (submitted, under-review or approved)",
+        "docs/page.md:1: front matter: missing 'review_status' (submitted or under-review)",
         "docs/page.md:1: front matter: missing 'last_updated' (ISO date of the last editorial change)",
-        "docs/page.md:1: front matter: missing 'next_review' (ISO date by which a clinician must review the page again)",
+        "docs/page.md:1: front matter: missing 'next_review' (ISO date by which a clinician must review the page (again))",
     ]
 
 
 def test_unknown_review_status():
     assert check(GOOD.replace("submitted", "aproved")) == [
-        "docs/page.md:2: front matter 'review_status': expected one of submitted, under-review, approved; got 'aproved'"
+        "docs/page.md:2: front matter 'review_status': expected one of submitted, under-review; got 'aproved'"
     ]
 
 
@@ -57,27 +57,25 @@ def test_impossible_date():
     ]
 
 
-def test_next_review_must_follow_last_reviewed():
+RECORD = (
+    "a page is shown as clinically reviewed only from a review record in reviews/ "
+    "(make review PAGE=docs/page.md, Export review record, commit the file)"
+)
+
+
+def test_approval_typed_in_front_matter_is_refused():
+    # A review is computed from a committed record, never typed: with or without a reviewer.
     assert check(
-        GOOD.replace("2027-02-22", "2026-01-01") + "last_reviewed: 2026-06-01\n", today=_dt.date(2025, 1, 1)
-    ) == ["docs/page.md:4: front matter 'next_review' (2026-01-01) must be after 'last_reviewed' (2026-06-01)"]
-
-
-def test_approved_page_needs_a_reviewer_and_a_review_date():
-    assert check(GOOD.replace("submitted", "approved")) == [
-        "docs/page.md:2: front matter: an approved page must name its clinical reviewer in 'reviewed_by'",
-        "docs/page.md:2: front matter: an approved page needs 'last_reviewed', the date of its clinical review",
+        GOOD.replace("submitted", "approved") + "reviewed_by: Dr A Example, neurologist\nlast_reviewed: 2026-11-20\n"
+    ) == [
+        f"docs/page.md:5: front matter 'reviewed_by' is refused: {RECORD}; remove the line",
+        f"docs/page.md:6: front matter 'last_reviewed' is refused: {RECORD}; remove the line",
+        f"docs/page.md:2: front matter 'review_status: approved' is refused: {RECORD}; set 'submitted' or 'under-review'",
     ]
 
 
-def test_approved_page_with_reviewer_passes():
-    assert (
-        check(
-            GOOD.replace("submitted", "approved")
-            + "reviewed_by: Dr A Example, neurologist\nlast_reviewed: 2026-11-20\n"
-        )
-        == []
-    )
+def test_editor_set_statuses_pass():
+    assert check(GOOD.replace("submitted", "under-review")) == []
 
 
 def test_overdue_review_is_reported_with_its_own_severity():
