@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
@@ -187,6 +188,14 @@ class LemsPlugin(BasePlugin[LemsConfig]):
         bib = report.bibliography
         self.formatted_references = self._formatted(bib) if bib and bib.entries else {}
         self._plan_diagrams(config)
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:
+        # A review record changes what a page says about its review: committing one must
+        # rebuild the preview like a save under docs/ does.
+        reviews = os.path.join(self.settings.root, vocabulary.REVIEWS_DIR)
+        if os.path.isdir(reviews):
+            server.watch(reviews)
+        return server
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         self.files = files

@@ -14,7 +14,6 @@ import sys
 import time
 
 import pytest
-from browser_settings import CHROMIUM, launch
 from test_new_page import copy_site
 
 PAGE = ("docs", "treatment", "plasma-exchange.md")
@@ -52,18 +51,15 @@ def preview(tmp_path):
         log.close()
 
 
-def test_every_save_reloads_the_open_page_and_problems_show_in_it(preview):
+def test_every_save_reloads_the_open_page_and_problems_show_in_it(preview, browser):
+    # The session's browser: a second Playwright in the same process would clash with its loop.
     tmp_path, url = preview
     source = tmp_path.joinpath(*PAGE)
     original = source.read_text()
     heading = re.search(r"^# (.+)$", original, re.M).group(1)
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        page = browser.new_page()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
         blocked = []
         page.on("console", lambda m: "Content Security Policy" in m.text and blocked.append(m.text))
         page.goto(url + PATH, wait_until="load")
@@ -97,7 +93,8 @@ def test_every_save_reloads_the_open_page_and_problems_show_in_it(preview):
         source.write_text(text)
         banner.wait_for(state="detached", timeout=30000)
         assert not blocked, blocked
-        browser.close()
+    finally:
+        context.close()
     assert "Serving on" in (tmp_path / "serve.log").read_text()
 
 
