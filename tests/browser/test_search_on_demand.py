@@ -20,8 +20,8 @@ QUERY = "immunoglobulin"
 
 
 def search_loads(v):
-    """The requests that mean search has started: the index and the worker script."""
-    return [url for url in v.requests if "search_index.json" in url or "/workers/search." in url]
+    """The requests that mean search has started: an index (Material's or a version's) and the worker script."""
+    return [url for url in v.requests if "/search/search_index." in url or "/workers/search." in url]
 
 
 def settle(page):
@@ -79,7 +79,7 @@ def test_focusing_and_typing_finds_results_on_a_wide_window(visit):
     page.focus("input.md-search__input")
     page.keyboard.type(QUERY)
     assert results(page).count() > 0
-    assert len(page.workers) == 1 and any("search_index.json" in url for url in v.requests)
+    assert len(page.workers) == 1 and any("/search/search_index." in url for url in v.requests)
     assert v.errors == []
     assert all("127.0.0.1" in url for url in v.requests)
 
