@@ -58,6 +58,17 @@ def test_material_internals_the_deferral_relies_on():
     # 3. Both happen once, when bundle.js runs, after the scripts before it.
     assert 'document.forms.namedItem("search")' in bundle, "point 3: bundle.js no longer sets up search at start-up"
     assert "assets/javascripts/bundle." in scripts_block, "point 3: base.html no longer loads bundle.js in `scripts`"
+    # 4. The worker is set up with {type: 0, data: {config, docs, options}}; results show each doc's tags.
+    worker = next((MATERIAL / "assets" / "javascripts" / "workers").glob("search.*.min.js")).read_text()
+    assert "type:0,data:{config:o,docs:n,options:{suggest:" in bundle, (
+        "point 4: bundle.js no longer sets the worker up with {type: 0, data: {config, docs, options}}"
+    )
+    assert re.search(r"case 0:return yield \w+\(t\.data\.config\),\w+=new \w+\(t\.data\)", worker), (
+        "point 4: the search worker no longer builds its index from a type-0 message"
+    )
+    assert 'e.tags&&x("nav",{class:"md-tags"}' in bundle, (
+        "lems_site/search.py: Material's results no longer show a doc's tags (each result's version label)"
+    )
 
 
 @pytest.mark.parametrize("device", ["desktop", "phone"])
