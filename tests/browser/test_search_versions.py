@@ -199,3 +199,14 @@ def test_a_search_in_the_address_uses_the_readers_version(visit, site_dir):
     assert [u for u in v.requests if "/search/search_index" in u][0].endswith("search_index.professional.json")
     first = [s for s in shown_sections(site_dir, page.evaluate(RESULTS)) if s[1]]
     assert first[0][1] == "professional"
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_labelled_results_have_no_accessibility_violations(visit, audience):
+    from browser.test_accessibility import OPTIONS, axe
+
+    v, page = open_search(visit, audience)
+    search(page, "magnesium")
+    assert page.locator(".md-search-result .md-tag").count() > 0
+    results = axe.run(page, context=".md-search-result", options=OPTIONS)
+    assert results.violations_count == 0, results.generate_report()
