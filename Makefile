@@ -37,6 +37,7 @@ check: $(VENV)/.installed
 
 bench: build
 	$(PY) scripts/bench.py
+	$(PY) scripts/bench_search.py
 
 # make new-page title="Breathing and swallowing" page=treatment/breathing.md section=Treatment
 # Without title= or page=, the make form and a one-line stop before anything runs (make has no

@@ -40,7 +40,9 @@ class AudienceBlock(Block):
 
     def on_create(self, parent):
         block = etree.SubElement(parent, "div", {"class": "lems-audience", "data-audience": self.argument})
-        label = etree.SubElement(block, "p", {"class": "lems-audience__label"})
+        # Out of the search index: each search result shows its version's label as a tag
+        # (lems_site/search.py), and the label's words would otherwise match every page.
+        label = etree.SubElement(block, "p", {"class": "lems-audience__label", "data-search-exclude": ""})
         label.text = self.labels[self.argument]
         return block
 

@@ -27,7 +27,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from lems_site import audiences, review, vocabulary
+from lems_site import audiences, review, search, vocabulary
 from lems_site.checks import Report, check_rendered_html, is_inside, links, run_source_checks, site_text
 from lems_site.config import LemsConfig, Settings, settings_for
 from lems_site.diagrams import drawing
@@ -52,6 +52,7 @@ class PageState:
     anchors: dict[str, str] = field(default_factory=dict)  # id -> audience of its section
     audiences: list[str] = field(default_factory=list)  # versions the page has
     diagrams: list[str] = field(default_factory=list)  # drawn SVG, in page order
+    url: str = ""  # as the search index has it: "" for the home page
 
 
 class LemsPlugin(BasePlugin[LemsConfig]):
@@ -83,6 +84,7 @@ class LemsPlugin(BasePlugin[LemsConfig]):
         self.formatted_references: dict[str, str] = {}
         self.pages: dict[str, PageState] = {}
         self.citing_pages: set[str] = set()
+        self.reference_lists: set[str] = set()  # locations of the full list in the search index
         self.env: Environment | None = None
         self.allowed_scripts: frozenset[str] = frozenset()
         self.today: _dt.date | None = None
@@ -177,6 +179,7 @@ class LemsPlugin(BasePlugin[LemsConfig]):
             self.report = None
         self.pages = {}
         self.citing_pages = set()
+        self.reference_lists = set()
         self.env = None
         report = self.check_sources(config)
         # Under serve, a warning on "mkdocs." would abort the rebuild (strict), leaving the old
@@ -259,6 +262,7 @@ class LemsPlugin(BasePlugin[LemsConfig]):
         if page.meta.get("bibliography") == "full":
             items = citations.full_list_items(bib=bib, formatted=self.formatted_references)
             markdown += FULL_LIST_HEADING + references.render(items=items, full=True)
+            self.reference_lists.add(f"{page.url}#{FULL_REFERENCES_ID}")
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -266,7 +270,7 @@ class LemsPlugin(BasePlugin[LemsConfig]):
         for problem in check_rendered_html(html, rel, self.report.documents.get(rel)):
             log.warning(str(problem))
         anchors, present, self.site_pages.ids[page.file.src_uri] = audiences.anchors_in(html)
-        state = self.pages[page.file.src_uri] = PageState(anchors=anchors, audiences=present)
+        state = self.pages[page.file.src_uri] = PageState(anchors=anchors, audiences=present, url=page.url)
         if self.diagram_mode == "svg":
             html = self._draw_diagrams(html, rel, state)
         furniture = self._render("partials/lems/page-status.html", page=page, config=config)
@@ -301,8 +305,12 @@ class LemsPlugin(BasePlugin[LemsConfig]):
         output = audiences.tag_toc(output, state.anchors)
         return self._secure(material_fixes.fix(output), self._rel(page))
 
+    @event_priority(-50)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        # After Material's search plugin has written its index (priority 0): each version's
+        # index is made from it.
         self._close_drawer()
+        self._write_search_indexes(config)
         if self.diagram_mode == "svg":
             counts = self.diagram_counts
             drawn = counts["drawn"]
@@ -318,6 +326,16 @@ class LemsPlugin(BasePlugin[LemsConfig]):
             src = by_dest.get(built)
             where = f"{self.settings.docs_dir_rel}/{src}" if src else built
             log.warning(f"{where}:1: link '{link}' in the built page: {reason}")
+
+    def _write_search_indexes(self, config: MkDocsConfig) -> None:
+        pages = {state.url: state.anchors for state in self.pages.values()}
+        search.write_version_indexes(
+            config.site_dir,
+            audiences=[a.id for a in self.config.audiences],
+            versions=search.section_versions(pages),
+            labels={a.id: a.block_label for a in self.config.audiences},
+            reference_lists=self.reference_lists,
+        )
 
     def on_build_error(self, *, error: Exception) -> None:
         self._close_drawer()

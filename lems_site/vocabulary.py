@@ -44,6 +44,9 @@ STORAGE_KEY = "lems.audience"
 QUERY_PARAMETER = "audience"
 # The Markdown block that holds one version: /// audience | patient
 BLOCK_NAME = "audience"
+# Where each version's search index is published in the site (lems_site/search.py), as
+# search-on-demand.js asks for it.
+SEARCH_INDEX = "search/search_index.{audience}.json"
 
 # The sentences scripts/new_page.py writes into each version of a new page. The source checks
 # (checks/unfinished.py) refuse a page that still holds any of them, so none is published.
@@ -61,4 +64,5 @@ def template_vocabulary() -> dict:
         "review_statuses": {**REVIEW_STATUSES, **COMPUTED_STATUSES},
         "storage_key": STORAGE_KEY,
         "query_parameter": QUERY_PARAMETER,
+        "search_index": SEARCH_INDEX,
     }

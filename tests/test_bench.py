@@ -18,6 +18,7 @@ def test_budget_file_has_every_budget_of_the_issue():
     assert budgets["layout_shift"] == 0.0
     assert budgets["build_ratio"] == 1.3
     assert budgets["scaling_exponent"] == 1.0
+    assert budgets["search_first_query_kb"] == 120
 
 
 def test_a_missing_budget_is_named(tmp_path):
@@ -144,3 +145,21 @@ def test_the_report_marks_every_figure():
 def test_bench_is_well_under_half_its_old_length():
     with open(os.path.join(bench.ROOT, "scripts", "bench.py"), encoding="utf-8") as f:
         assert len(f.read().splitlines()) < 734 / 2  # the hand-written version it replaces
+
+
+def test_the_search_report_marks_each_size_against_the_first_query_budget():
+    import bench_search
+
+    rows = [
+        {"pages": 15, "version": "patient", "index_raw": 300 * 1024, "index_gzip": 88 * 1024}
+        | {
+            "first_query_raw": 340 * 1024,
+            "first_query_gzip": 100 * 1024,
+            "fetched": ["search/search_index.patient.json"],
+        },
+        {"pages": 405, "version": "professional", "index_raw": 8000 * 1024, "index_gzip": 2300 * 1024}
+        | {"first_query_raw": 8040 * 1024, "first_query_gzip": 2312 * 1024, "fetched": ["w.js"]},
+    ]
+    lines = [" ".join(line.split()) for line in bench_search.report(rows, bench.load_budgets()).splitlines()]
+    assert "15 patient 300.0 / 88.0 340.0 100.0 / 120 within search/search_index.patient.json" in lines
+    assert "405 professional 8000.0 / 2300.0 8040.0 2312.0 / 120 OVER w.js" in lines

@@ -20,8 +20,8 @@ QUERY = "immunoglobulin"
 
 
 def search_loads(v):
-    """The requests that mean search has started: the index and the worker script."""
-    return [url for url in v.requests if "search_index.json" in url or "/workers/search." in url]
+    """The requests that mean search has started: an index (Material's or a version's) and the worker script."""
+    return [url for url in v.requests if "/search/search_index." in url or "/workers/search." in url]
 
 
 def settle(page):
@@ -58,6 +58,17 @@ def test_material_internals_the_deferral_relies_on():
     # 3. Both happen once, when bundle.js runs, after the scripts before it.
     assert 'document.forms.namedItem("search")' in bundle, "point 3: bundle.js no longer sets up search at start-up"
     assert "assets/javascripts/bundle." in scripts_block, "point 3: base.html no longer loads bundle.js in `scripts`"
+    # 4. The worker is set up with {type: 0, data: {config, docs, options}}; results show each doc's tags.
+    worker = next((MATERIAL / "assets" / "javascripts" / "workers").glob("search.*.min.js")).read_text()
+    assert "type:0,data:{config:o,docs:n,options:{suggest:" in bundle, (
+        "point 4: bundle.js no longer sets the worker up with {type: 0, data: {config, docs, options}}"
+    )
+    assert re.search(r"case 0:return yield \w+\(t\.data\.config\),\w+=new \w+\(t\.data\)", worker), (
+        "point 4: the search worker no longer builds its index from a type-0 message"
+    )
+    assert 'e.tags&&x("nav",{class:"md-tags"}' in bundle, (
+        "lems_site/search.py: Material's results no longer show a doc's tags (each result's version label)"
+    )
 
 
 @pytest.mark.parametrize("device", ["desktop", "phone"])
@@ -79,7 +90,7 @@ def test_focusing_and_typing_finds_results_on_a_wide_window(visit):
     page.focus("input.md-search__input")
     page.keyboard.type(QUERY)
     assert results(page).count() > 0
-    assert len(page.workers) == 1 and any("search_index.json" in url for url in v.requests)
+    assert len(page.workers) == 1 and any("/search/search_index." in url for url in v.requests)
     assert v.errors == []
     assert all("127.0.0.1" in url for url in v.requests)
 

@@ -16,7 +16,7 @@ def test_block_renders_with_data_audience_and_label():
     html = render("/// audience | patient\n\n## Hello {#hello}\n\nText.\n\n///\n")
     assert html == (
         '<div class="lems-audience" data-audience="patient">\n'
-        '<p class="lems-audience__label">For patients and families</p>\n'
+        '<p class="lems-audience__label" data-search-exclude="">For patients and families</p>\n'
         '<h2 id="hello">Hello</h2>\n'
         "<p>Text.</p>\n"
         "</div>"

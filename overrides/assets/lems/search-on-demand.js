@@ -14,6 +14,13 @@
  * The lever is therefore the two browser constructors, not Material's minified names: the
  * search worker is handed a stand-in that starts the real worker on intent, and the index
  * request is held at send() until then. Every other worker and request passes straight through.
+ *
+ * Search also follows the reader's version. The lems plugin publishes one index per version
+ * (lems_site/search.py; its address is "searchIndex" in #lems-audience-config): the index
+ * request is opened on the reader's version's index instead of Material's. Should the reader
+ * change version once the index is loaded, the worker is set up again with the other index,
+ * with the message Material itself sends (4. below; the same test checks it):
+ *   4. the worker takes `{type: 0, data: {config, docs, options}}` as "set up this index".
  */
 (function () {
   "use strict";
@@ -28,14 +35,67 @@
   }
   /* From file: Material already waits for the search box (and a worker cannot start there). */
   if (!config || typeof config.search !== "string" || location.protocol === "file:") return;
-  /* A search or highlight in the address needs the index at once: leave Material alone. */
-  var params = new URLSearchParams(location.search);
-  if (params.has("q") || params.has("h")) return;
-
+  var baseUrl = new URL(config.base || ".", location.href);
   var workerUrl = new URL(config.search, location.href).href;
-  var indexUrl = new URL("search/search_index.json", new URL(config.base || ".", location.href)).href;
-  var released = false;
+  var indexUrl = new URL("search/search_index.json", baseUrl).href;
+  var features = Array.isArray(config.features) ? config.features : [];
+  /* A search or highlight in the address needs the index at once: nothing is held. */
+  var params = new URLSearchParams(location.search);
+  var released = params.has("q") || params.has("h");
   var waiting = [];
+
+  /* ---- 0. the reader's version ------------------------------------------------------------ */
+
+  var root = document.documentElement;
+  var audiences = { list: [], index: "" };
+  try {
+    var audienceConfig = JSON.parse(document.getElementById("lems-audience-config").textContent);
+    if (Array.isArray(audienceConfig.audiences) && typeof audienceConfig.searchIndex === "string") {
+      audiences = { list: audienceConfig.audiences, index: audienceConfig.searchIndex };
+    }
+  } catch (error) { /* no versions: Material's own index */ }
+
+  function isAudience(value) {
+    return typeof value === "string" && audiences.list.indexOf(value) >= 0;
+  }
+
+  /* What the reader chose. A link to a section of the other version shows that version for a
+     moment (audience.js), but the reader's choice stays the one before it. */
+  function readerVersion() {
+    var previous = root.getAttribute("data-audience-previous");
+    if (root.getAttribute("data-audience-source") === "anchor" && isAudience(previous)) return previous;
+    var shown = root.getAttribute("data-audience");
+    return isAudience(shown) ? shown : audiences.list[0];
+  }
+
+  function versionIndexUrl(version) {
+    if (!isAudience(version)) return indexUrl;
+    return new URL(audiences.index.replace("{audience}", encodeURIComponent(version)), baseUrl).href;
+  }
+
+  var searchWorker = null;  // the real worker, once started
+  var indexVersion = null;  // the version whose index it was given
+  var materialSetUp = false;  // Material has sent its own set-up message
+
+  /* The worker was given another version's index: give it the reader's, as Material would. */
+  function followReader() {
+    var version = readerVersion();
+    if (!materialSetUp || !searchWorker || !isAudience(version) || version === indexVersion) return;
+    indexVersion = version;
+    var request = new XMLHttpRequest();
+    request.open("GET", versionIndexUrl(version));
+    request.responseType = "json";
+    request.addEventListener("load", function () {
+      var index = request.response;
+      if (version !== indexVersion || request.status !== 200 || !index || !Array.isArray(index.docs)) return;
+      searchWorker.postMessage({
+        type: SETUP,
+        data: { config: index.config, docs: index.docs, options: { suggest: features.indexOf("search.suggest") >= 0 } },
+      });
+    });
+    request.send();
+  }
+  var SETUP = 0;  // Material's SearchMessageType.SETUP
 
   function sameUrl(url, expected) {
     try {
@@ -68,7 +128,11 @@
       addEventListener: target.addEventListener.bind(target),
       removeEventListener: target.removeEventListener.bind(target),
       dispatchEvent: target.dispatchEvent.bind(target),
-      postMessage: function () {
+      postMessage: function (message) {
+        if (message && message.type === SETUP) {
+          materialSetUp = true;
+          window.setTimeout(followReader, 0);  // after Material's, should the version have changed
+        }
         if (worker) worker.postMessage.apply(worker, arguments);
         else queue.push(arguments);
       },
@@ -81,9 +145,9 @@
       onmessageerror: null,
       onerror: null,
     };
-    waiting.push(function () {
+    function start() {
       if (worker === false) return;  // terminated before it started
-      worker = new RealWorker(url, options);
+      worker = searchWorker = new RealWorker(url, options);
       ["message", "messageerror", "error"].forEach(function (type) {
         worker.addEventListener(type, function (event) {
           var copy = copyEvent(event);
@@ -92,12 +156,14 @@
         });
       });
       queue.splice(0).forEach(function (args) { worker.postMessage.apply(worker, args); });
-    });
+    }
+    if (released) start();
+    else waiting.push(start);
     return stand;
   }
 
   function GatedWorker(url, options) {
-    if (!released && sameUrl(url, workerUrl)) return DeferredWorker(url, options);
+    if (!searchWorker && sameUrl(url, workerUrl)) return DeferredWorker(url, options);
     return new RealWorker(url, options);
   }
   GatedWorker.prototype = RealWorker.prototype;
@@ -112,17 +178,31 @@
 
   function gatedOpen(method, url) {
     opened.set(this, url);
-    return realOpen.apply(this, arguments);
+    if (!sameUrl(url, indexUrl)) return realOpen.apply(this, arguments);
+    return realOpen.call(this, method, versionIndexUrl(readerVersion()));
+  }
+
+  /* Opened again at send(): the reader may have changed version while it was held. */
+  function sendIndex(request, method, args) {
+    indexVersion = readerVersion();
+    realOpen.call(request, method || "GET", versionIndexUrl(indexVersion));
+    realSend.apply(request, args);
+    restoreRequests();
   }
 
   function gatedSend() {
     var request = this;
     var args = arguments;
-    if (!released && sameUrl(opened.get(request), indexUrl)) {
-      waiting.push(function () { realSend.apply(request, args); });
-      return undefined;
-    }
-    return realSend.apply(request, args);
+    if (!sameUrl(opened.get(request), indexUrl)) return realSend.apply(request, args);
+    if (released) return sendIndex(request, "GET", args);
+    waiting.push(function () { sendIndex(request, "GET", args); });
+    return undefined;
+  }
+
+  /* Material makes its one index request: then the browser's own methods go back. */
+  function restoreRequests() {
+    if (xhr.open === gatedOpen) xhr.open = realOpen;
+    if (xhr.send === gatedSend) xhr.send = realSend;
   }
 
   /* ---- 3. intent -------------------------------------------------------------------------- */
@@ -172,15 +252,24 @@
     /* Material has made its one worker and its one request by now: the browser's own
        constructors go back, and what was held starts. */
     if (window.Worker === GatedWorker) window.Worker = RealWorker;
-    if (xhr.open === gatedOpen) xhr.open = realOpen;
-    if (xhr.send === gatedSend) xhr.send = realSend;
-    document.documentElement.setAttribute("data-lems-search", "loaded");
+    root.setAttribute("data-lems-search", "loaded");
     waiting.splice(0).forEach(function (run) { run(); });
   }
 
   window.Worker = GatedWorker;
   xhr.open = gatedOpen;
   xhr.send = gatedSend;
+  if (typeof MutationObserver === "function") {
+    new MutationObserver(followReader).observe(root, { attributes: true, attributeFilter: ["data-audience", "data-audience-source"] });
+  }
+  if (released) {
+    /* The worker and the index start at once; the worker constructor goes back after it. */
+    root.setAttribute("data-lems-search", "loaded");
+    document.addEventListener("DOMContentLoaded", function () {
+      if (window.Worker === GatedWorker) window.Worker = RealWorker;
+    });
+    return;
+  }
   LISTENERS.forEach(function (pair) { document.addEventListener(pair[0], pair[1], OPTIONS); });
-  document.documentElement.setAttribute("data-lems-search", "on-demand");
+  root.setAttribute("data-lems-search", "on-demand");
 })();
