@@ -254,7 +254,12 @@ class LemsPlugin(BasePlugin[LemsConfig]):
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         rel = self._rel(page)
-        for problem in check_rendered_html(html, rel, self.report.documents.get(rel)):
+        doc = self.report.documents.get(rel)
+        for problem in check_rendered_html(html, rel, doc):
+            log.warning(str(problem))
+        bib = self.report.bibliography
+        # Whatever citation form the source checks did not foresee, as the reader would see it.
+        for problem in citations.check_rendered(html, rel, doc, citations.author_names(bib) if bib else {}):
             log.warning(str(problem))
         anchors, present, self.site_pages.ids[page.file.src_uri] = audiences.anchors_in(html)
         state = self.pages[page.file.src_uri] = PageState(anchors=anchors, audiences=present)
