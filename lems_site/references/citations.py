@@ -295,8 +295,7 @@ def scan_lines(texts: list[str], number: int, audience: str | None = None) -> _L
         )
 
     result.escapes = [
-        m.start()
-        for m in ESCAPED_AT.finditer(LINK_DESTINATION.sub(lambda m: " " * len(m.group(0)), with_links))
+        m.start() for m in ESCAPED_AT.finditer(LINK_DESTINATION.sub(lambda m: " " * len(m.group(0)), with_links))
     ]
     taken = [" "] * len(masked)
     for match in BRACKET.finditer(masked):
@@ -625,23 +624,33 @@ _CITE_MARK = re.compile(r'<sup class="lems-cite">(?:(?!</sup>).)*?data-lems-refs
 _LEFTOVER_SYNTAX = re.compile(rf"\[\s*-?@|(?<![\w@.\\/:+&#;])@(?:\{{|{PANDOC_KEY})")
 
 
-def check_rendered(html: str, rel: str, doc: Document | None, names: dict[str, str]) -> list[Problem]:
+def check_rendered(
+    html: str, rel: str, doc: Document | None, names: dict[str, str], reported: frozenset = frozenset()
+) -> list[Problem]:
     """Citation syntax that reached the page as text, and author names cited inside brackets.
 
     The source checks refuse every form known to render wrongly; this looks at the page as
     published, for any form they did not foresee. Each problem names the source line of the
-    citation (the first line that holds its key), or line 1.
+    citation (the first line that holds its key), or line 1; lines in `reported` already have
+    their citation problem from the source checks, which is not repeated.
     """
     body = _HTML_CODE.sub(lambda m: " " * len(m.group(0)), html)
     problems = []
     text = _HTML_TAG.sub(lambda m: " " * len(m.group(0)), body)
     for match in _LEFTOVER_SYNTAX.finditer(text):
-        found = match.group(0).strip()
         snippet = " ".join(text[match.start() : match.start() + 40].split())
+        # The source line: the first that holds the same word ("[@good2000entry,"), else its key.
+        word = text[match.start() :].split(None, 1)[0] if text[match.start() :].strip() else ""
+        key = re.match(rf"\[?\s*-?@\{{?({PANDOC_KEY})", text[match.start() :])
+        line = _source_line(doc, word) if word else 1
+        if line == 1 and key:
+            line = _source_line(doc, "@" + key.group(1))
+        if line in reported:
+            continue
         problems.append(
             Problem(
                 rel,
-                _source_line(doc, found.lstrip("[- ")),
+                line,
                 f"citation syntax '{snippet}' is left as text in the built page: write it as [@key] or "
                 "[@key1; @key2] on lines of one paragraph, or \\@ for a literal @",
             )
@@ -657,10 +666,13 @@ def check_rendered(html: str, rel: str, doc: Document | None, names: dict[str, s
         if name is None:
             continue
         key = match.group("keys").split(" ")[0]
+        line = _source_line(doc, "@" + key)
+        if line in reported:
+            continue
         problems.append(
             Problem(
                 rel,
-                _source_line(doc, "@" + key),
+                line,
                 f"citation of '{key}' is rendered as an author's name inside brackets ('[{between}...'): "
                 "write the citation as one bracket, [@key1; @key2], within its paragraph",
             )
@@ -679,6 +691,11 @@ def _source_line(doc: Document | None, needle: str) -> int:
 # Reference lists: values for partials/lems/references.html
 
 
+def list_versions(audiences, plain_audience: str) -> list[dict]:
+    """The versions a reference's note is written for: id, label, and whether it is the plain one."""
+    return [{"id": a["id"], "label": a["block_label"], "plain": a["id"] == plain_audience} for a in audiences]
+
+
 def _item(entry: Entry, formatted: str) -> dict:
     return {
         "key": entry.key,
@@ -686,7 +703,9 @@ def _item(entry: Entry, formatted: str) -> dict:
         "text": Markup(formatted),
         "links": [{"label": label, "url": url} for label, url in links(entry)],
         "findings": _findings(entry),
-        "unverified": entry.unverified,
+        # Readers learn only that details are being checked, and which fields; never the worklog.
+        "checking": bool(entry.unverified or entry.unconfirmed),
+        "unconfirmed": list(entry.unconfirmed_words),
     }
 
 
