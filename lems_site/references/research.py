@@ -227,7 +227,8 @@ def held_numbers(record) -> set[str]:
             if match.group("b"):
                 held.add(f"{_value(match.group('a'))}-{_value(match.group('b'))}")
             if match.group("c"):
-                held.add(f"{_value(match.group('a'))}/{_value(match.group('c'))}")
+                stated = _stated(match)
+                held.update(stated.forms)
     return held
 
 
