@@ -361,6 +361,7 @@ def test_research_must_name_an_existing_file_and_entry(tmp_path):
         f"{REL}:2: 'bain1996effects': missing 'research': name its entry in research/ on the line after 'id:', "
         "expected <file>#<id>, e.g. research-safety.yaml#uktis2022_amifampridine_pregnancy"
     ]
+    (tmp_path / "none").mkdir()
     assert research_site(tmp_path / "none", "Nine.", folder=False)[0].endswith(
         "'research' names research.yaml, but there is no folder research/: add the research files there"
     )
