@@ -165,10 +165,11 @@ class Citation:
     audience: str | None = None
     problem: str | None = None
     in_text: bool = False
-    start: int = 0  # columns in the source line
-    end: int = 0
+    start: int = 0  # columns in the source line `line`; a citation that runs on over a line
+    end: int = 0  # break ends, on that line, at the line's end (`end_line`, `end_column`: where it ends)
     unknown_hint: str = ""  # added to an unknown key's message
-    end_line: int = 0  # the line `end` is a column of (a citation may span a line break)
+    end_line: int = 0
+    end_column: int = 0
     offset: int = 0  # where it starts and ends in the lines read together (`scan_lines`)
     end_offset: int = 0
 
@@ -289,9 +290,22 @@ def scan_lines(texts: list[str], number: int, audience: str | None = None) -> _L
 
     def citation(raw, items, problem, start, end, in_text=False, unknown_hint=""):
         line, column = place(start)
-        end_line, end_column = place(max(start, end - 1))
+        end_line, last_column = place(max(start, end - 1))
+        line_end = last_column + 1 if end_line == line else len(texts[line - number])
         return Citation(
-            line, raw, items, audience, problem, in_text, column, end_column + 1, unknown_hint, end_line, start, end
+            line,
+            raw,
+            items,
+            audience,
+            problem,
+            in_text,
+            column,
+            line_end,
+            unknown_hint,
+            end_line,
+            last_column + 1,
+            start,
+            end,
         )
 
     result.escapes = [
