@@ -63,6 +63,9 @@ class LemsConfig(base.Config):
 
     audiences = c.ListOfItems(c.SubConfig(AudienceConfig))
     bibliography = c.Type(str, default="bibliography.yaml")
+    # The research files behind the bibliography, relative to mkdocs.yml's folder. When the
+    # folder exists, every entry names its research entry (`research:`) and the build checks it.
+    research = c.Type(str, default="research")
     abbreviations = c.Type(str, default="includes/abbreviations.md")
     glossary = c.Type(str, default="glossary.md")
     readability = c.SubConfig(ReadabilityConfig)
@@ -115,6 +118,7 @@ class Settings:
     abbreviations_path: str = ""
     glossary_path: str = ""
     cache_dir: str = ""
+    research_dir: str = ""  # empty: the site keeps no research files
     # Where pymdownx.snippets may include from (absolute): folders or single files.
     snippet_bases: tuple[str, ...] = ()
 
@@ -133,6 +137,7 @@ def settings_for(options: LemsConfig, mkdocs_config) -> Settings:
         docs_dir=docs_dir,
         audiences=tuple(a.id for a in options.audiences),
         bibliography_path=os.path.join(docs_dir, options.bibliography),
+        research_dir=os.path.join(root, options.research) if options.research else "",
         readability_audience=options.readability.audience,
         max_grade=float(options.readability.max_grade),
         abbreviations_path=os.path.join(docs_dir, options.abbreviations),

@@ -249,6 +249,12 @@ class LemsPlugin(BasePlugin[LemsConfig]):
         if self.env is None:
             self.env = config.theme.get_env()
         references = self.env.get_template("partials/lems/references.html")
+        notes = {
+            "versions": citations.list_versions(
+                [dict(a) for a in self.config.audiences], self.settings.readability_audience
+            ),
+            "words": vocabulary.template_vocabulary(),
+        }
         if numbers:
             self.citing_pages.add(page.file.src_uri)
             items = citations.page_list_items(
@@ -258,16 +264,23 @@ class LemsPlugin(BasePlugin[LemsConfig]):
                 bib=bib,
                 audiences=self.settings.audiences,
             )
-            markdown += PAGE_LIST_HEADING + references.render(items=items, full=False) + "\n"
+            markdown += PAGE_LIST_HEADING + references.render(items=items, full=False, **notes) + "\n"
         if page.meta.get("bibliography") == "full":
             items = citations.full_list_items(bib=bib, formatted=self.formatted_references)
-            markdown += FULL_LIST_HEADING + references.render(items=items, full=True)
+            markdown += FULL_LIST_HEADING + references.render(items=items, full=True, **notes)
             self.reference_lists.add(f"{page.url}#{FULL_REFERENCES_ID}")
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         rel = self._rel(page)
-        for problem in check_rendered_html(html, rel, self.report.documents.get(rel)):
+        doc = self.report.documents.get(rel)
+        for problem in check_rendered_html(html, rel, doc):
+            log.warning(str(problem))
+        bib = self.report.bibliography
+        # Whatever citation form the source checks did not foresee, as the reader would see it.
+        reported = frozenset(c.line for c in self.report.citations.get(rel, []) if c.problem)
+        names = citations.author_names(bib) if bib else {}
+        for problem in citations.check_rendered(html, rel, doc, names, reported):
             log.warning(str(problem))
         anchors, present, self.site_pages.ids[page.file.src_uri] = audiences.anchors_in(html)
         state = self.pages[page.file.src_uri] = PageState(anchors=anchors, audiences=present, url=page.url)

@@ -57,6 +57,11 @@ PLACEHOLDER_ADVICE = {
     None: ("Use short sentences and everyday words.", "Explain each medical word the first time you use it."),
 }
 
+# A reference whose details are still being checked: what the plain-language version says,
+# and the word before the fields still unconfirmed in the others ("Unconfirmed: journal, year").
+REFERENCE_BEING_CHECKED = "Some details of this source are still being checked."
+UNCONFIRMED_LABEL = "Unconfirmed"
+
 
 def template_vocabulary() -> dict:
     """The words above, as handed to every template (`lems.vocabulary`)."""
@@ -65,4 +70,6 @@ def template_vocabulary() -> dict:
         "storage_key": STORAGE_KEY,
         "query_parameter": QUERY_PARAMETER,
         "search_index": SEARCH_INDEX,
+        "reference_being_checked": REFERENCE_BEING_CHECKED,
+        "unconfirmed_label": UNCONFIRMED_LABEL,
     }

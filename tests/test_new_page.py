@@ -32,6 +32,7 @@ def copy_site(tmp_path):
     # accepts vendored scripts only when they match node_modules byte for byte.
     shutil.copytree(os.path.join(ROOT, "docs"), tmp_path / "docs")
     os.symlink(os.path.join(ROOT, "overrides"), tmp_path / "overrides")
+    os.symlink(os.path.join(ROOT, "research"), tmp_path / "research")
     os.symlink(os.path.join(ROOT, "node_modules"), tmp_path / "node_modules")
     return tmp_path / "mkdocs.yml"
 

@@ -15,7 +15,7 @@ from lems_site.checks.files import is_inside
 from lems_site.config import Settings
 from lems_site.diagrams import checks as diagrams
 from lems_site.problems import Problem, relpath
-from lems_site.references import bibliography, citations
+from lems_site.references import bibliography, citations, research
 
 # Markdown included into other pages (snippets), not pages of their own.
 INCLUDES_DIR = "includes"
@@ -76,6 +76,7 @@ def run_source_checks(settings: Settings, *, today: _dt.date | None = None) -> R
     bib = bibliography.load(settings.bibliography_path, rel(settings.bibliography_path), today)
     report.bibliography = bib
     report.problems.extend(bib.problems)
+    report.problems.extend(_check_research(settings, bib, rel))
     report.problems.extend(files.check_docs_tree(settings.docs_dir, settings.root))
 
     cited: set[str] = set()
@@ -114,6 +115,13 @@ def run_source_checks(settings: Settings, *, today: _dt.date | None = None) -> R
     report.problems.sort(key=lambda p: (p.path, p.line, p.message))
     grades.save()
     return report
+
+
+def _check_research(settings: Settings, bib, rel) -> list[Problem]:
+    """Each entry's `research:` against the research folder (none: the site keeps no research files)."""
+    folder = settings.research_dir
+    found = research.load(folder) if folder and os.path.isdir(folder) else None
+    return research.check(bib, found, rel(folder) if folder else "research")
 
 
 def _snippet_bases(settings: Settings) -> tuple[str, ...]:

@@ -18,8 +18,10 @@ from lems_site.problems import Problem
 
 STYLE = "american-medical-association"
 
-# Fields an entry may carry: CSL variables this site uses, plus `unverified` and `findings`
-# (one or two sentences: what the source found, shown in the reference list and the preview).
+# Fields an entry may carry: CSL variables this site uses, plus the site's own: `findings` (one
+# or two sentences: what the source found, shown in the reference list and the preview),
+# `research` (its entry in research/, lems_site/references/research.py), `unverified` (what still
+# needs checking, for the reviewer's sheet) and `unconfirmed` (the fields that note names).
 KNOWN_FIELDS = {
     "id",
     "type",
@@ -51,10 +53,40 @@ KNOWN_FIELDS = {
     "ISBN",
     "ISSN",
     "unverified",
+    "unconfirmed",
     "findings",
+    "research",
 }
 # Fields of this site, not CSL variables: never handed to the CSL processor.
-SITE_FIELDS = {"unverified", "findings"}
+SITE_FIELDS = {"unverified", "unconfirmed", "findings", "research"}
+# What `unconfirmed:` may name: CSL fields a reference prints, each with the word readers see
+# ("Unconfirmed: journal, year, DOI"). The one list of them.
+UNCONFIRMABLE_FIELDS = {
+    "author": "authors",
+    "title": "title",
+    "container-title": "journal",
+    "collection-title": "series",
+    "publisher": "publisher",
+    "publisher-place": "place",
+    "issued": "year",
+    "volume": "volume",
+    "issue": "issue",
+    "page": "pages",
+    "number": "number",
+    "edition": "edition",
+    "PMID": "PMID",
+    "PMCID": "PMCID",
+    "DOI": "DOI",
+    "URL": "web address",
+    "ISBN": "ISBN",
+    # CSL's summary of the work: here what the `findings` note says it found, when it was read
+    # only in a secondary summary or in part.
+    "abstract": "findings",
+}
+# Identifiers may be named though the entry leaves them out: not yet confirmed, so not shown.
+_NAMED_WHEN_ABSENT = {"PMID", "PMCID", "DOI"}
+# A journal is a journal; the container of a web page or a label is the site or series it is in.
+_CONTAINER_WORD = {"article-journal": "journal"}
 CSL_TYPES = {
     "article",
     "article-journal",
@@ -120,6 +152,22 @@ class Entry:
         value = self.data.get("unverified")
         return value.strip() if isinstance(value, str) and value.strip() else None
 
+    @property
+    def unconfirmed(self) -> tuple[str, ...]:
+        """The CSL fields still to confirm (its `unconfirmed` field), in the order written."""
+        value = self.data.get("unconfirmed")
+        if not isinstance(value, list):
+            return ()
+        return tuple(str(name) for name in value if str(name) in UNCONFIRMABLE_FIELDS)
+
+    @property
+    def unconfirmed_words(self) -> tuple[str, ...]:
+        """The same fields as readers name them: ("journal", "year", "DOI")."""
+        container = _CONTAINER_WORD.get(str(self.data.get("type")), "source it appeared in")
+        return tuple(
+            container if name == "container-title" else UNCONFIRMABLE_FIELDS[name] for name in self.unconfirmed
+        )
+
 
 @dataclass
 class Bibliography:
@@ -131,6 +179,7 @@ class Bibliography:
     # False when the file could not be read or parsed at all: then no citation key is
     # reported as missing (one message for the file, not one per citation).
     loaded: bool = True
+    rel: str = ""  # the file as messages name it
 
     def nearest_key(self, key: str) -> str | None:
         """The key an author most likely meant: same author and year first, then spelling."""
@@ -189,11 +238,11 @@ def load(path: str, rel: str, today: _dt.date | None = None) -> Bibliography:
     try:
         text = read_utf8(path, rel)
     except SourceError as err:
-        return Bibliography(path, {}, [err.problem], loaded=False)
+        return Bibliography(path, {}, [err.problem], loaded=False, rel=rel)
 
     raw_entries = _parse(text, path, rel, problems)
     if raw_entries is None:
-        return Bibliography(path, {}, problems, loaded=False)
+        return Bibliography(path, {}, problems, loaded=False, rel=rel)
 
     entries: dict[str, Entry] = {}
     seen_ids: dict[str, int] = {}
@@ -244,7 +293,7 @@ def load(path: str, rel: str, today: _dt.date | None = None) -> Bibliography:
                 else:
                     seen_identifiers[norm] = (key, where(name))
         entries[key] = Entry(key, dict(raw), line, dict(field_lines))
-    return Bibliography(path, entries, problems)
+    return Bibliography(path, entries, problems, rel=rel)
 
 
 def _line_finder(field_lines: dict, line: int):
@@ -425,7 +474,78 @@ def _check_entry(raw: dict, key: str, rel: str, where, today: _dt.date) -> list[
                 f"'{key}': 'unverified' needs a reason, e.g. unverified: PMID not yet confirmed on PubMed",
             )
         )
+    problems.extend(_check_unconfirmed(raw, key, rel, where))
     return problems
+
+
+def _check_unconfirmed(raw: dict, key: str, rel: str, where) -> list[Problem]:
+    """`unconfirmed` lists known field names, and comes with `unverified`, each needing the other."""
+    choices = ", ".join(UNCONFIRMABLE_FIELDS)
+    value = raw.get("unconfirmed")
+    if "unconfirmed" not in raw:
+        if _text(raw.get("unverified")):
+            return [
+                Problem(
+                    rel,
+                    where("unverified"),
+                    f"'{key}': 'unverified' without 'unconfirmed': list the fields its note names, e.g. "
+                    "unconfirmed: [container-title, issued, DOI] (CSL field names)",
+                )
+            ]
+        return []
+    if not isinstance(value, list) or not value:
+        return [
+            Problem(
+                rel,
+                where("unconfirmed"),
+                f"'{key}': 'unconfirmed' must be a list of field names, e.g. [container-title, issued]; "
+                f"from: {choices}",
+            )
+        ]
+    problems = []
+    for name in value:
+        if str(name) not in UNCONFIRMABLE_FIELDS:
+            guess = difflib.get_close_matches(str(name), list(UNCONFIRMABLE_FIELDS), n=1, cutoff=0.6)
+            hint = f" (did you mean '{guess[0]}'?)" if guess else ""
+            problems.append(
+                Problem(
+                    rel,
+                    where("unconfirmed"),
+                    f"'{key}': 'unconfirmed' names '{name}', not a field a reference shows{hint}; "
+                    f"expected one of {choices}",
+                )
+            )
+        elif not _shows(raw, str(name)):
+            problems.append(
+                Problem(
+                    rel,
+                    where("unconfirmed"),
+                    f"'{key}': 'unconfirmed' names '{name}', which the entry does not have: "
+                    "name only fields it shows (or PMID, PMCID, DOI not yet confirmed)",
+                )
+            )
+    if len({str(n) for n in value}) != len(value):
+        problems.append(Problem(rel, where("unconfirmed"), f"'{key}': 'unconfirmed' names a field twice"))
+    if not _text(raw.get("unverified")):
+        problems.append(
+            Problem(
+                rel,
+                where("unconfirmed"),
+                f"'{key}': 'unconfirmed' without 'unverified': say what still needs checking, for the reviewer",
+            )
+        )
+    return problems
+
+
+def _shows(raw: dict, name: str) -> bool:
+    """Whether the entry shows the field `unconfirmed` names (a date counts as `issued`)."""
+    if name in _NAMED_WHEN_ABSENT:
+        return True
+    if name == "abstract":
+        return bool(raw.get("findings"))
+    if name == "issued":
+        return bool(raw.get("issued") or raw.get("accessed"))
+    return bool(raw.get(name))
 
 
 def _text(value) -> bool:

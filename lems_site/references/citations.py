@@ -165,9 +165,13 @@ class Citation:
     audience: str | None = None
     problem: str | None = None
     in_text: bool = False
-    start: int = 0  # columns in the source line
-    end: int = 0
+    start: int = 0  # columns in the source line `line`; a citation that runs on over a line
+    end: int = 0  # break ends, on that line, at the line's end (`end_line`, `end_column`: where it ends)
     unknown_hint: str = ""  # added to an unknown key's message
+    end_line: int = 0
+    end_column: int = 0
+    offset: int = 0  # where it starts and ends in the lines read together (`scan_lines`)
+    end_offset: int = 0
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -180,7 +184,7 @@ class _Line:
     r"""What one source line holds: citations found, and where a literal `\@` stands."""
 
     citations: list = field(default_factory=list)
-    escapes: list = field(default_factory=list)  # columns of `\@`
+    escapes: list = field(default_factory=list)  # offsets of `\@` in the lines read together
 
 
 # --------------------------------------------------------------------------------------------
@@ -261,10 +265,49 @@ def _bracketed(raw: str, inner: str) -> tuple[tuple[Cite, ...], str | None]:
 
 def scan_line(text: str, number: int, audience: str | None = None) -> _Line:
     """Every citation on one line (not a code line), in order, with its columns."""
+    return scan_lines([text], number, audience)
+
+
+def scan_lines(texts: list[str], number: int, audience: str | None = None) -> _Line:
+    """Every citation in consecutive lines of one paragraph (`_chunks`), read as one text.
+
+    The lines are joined with a space where each line break was, so every offset in the joined
+    text is also an offset in the source; each citation keeps the line and column it starts at
+    (`line`, `start`) and those it ends at (`end_line`, `end`).
+    """
+    text = " ".join(texts)
     result = _Line()
-    masked = _mask(text)
+    masked = " ".join(_mask(t) for t in texts)
     # Links are told by what follows their text, which `_mask` blanks: look for them here.
-    with_links = _mask_keep_escapes(text)
+    with_links = " ".join(_mask_keep_escapes(t) for t in texts)
+    starts = [0]
+    for t in texts[:-1]:
+        starts.append(starts[-1] + len(t) + 1)
+
+    def place(offset: int) -> tuple[int, int]:
+        index = max(i for i, s in enumerate(starts) if s <= offset)
+        return number + index, offset - starts[index]
+
+    def citation(raw, items, problem, start, end, in_text=False, unknown_hint=""):
+        line, column = place(start)
+        end_line, last_column = place(max(start, end - 1))
+        line_end = last_column + 1 if end_line == line else len(texts[line - number])
+        return Citation(
+            line,
+            raw,
+            items,
+            audience,
+            problem,
+            in_text,
+            column,
+            line_end,
+            unknown_hint,
+            end_line,
+            last_column + 1,
+            start,
+            end,
+        )
+
     result.escapes = [
         m.start() for m in ESCAPED_AT.finditer(LINK_DESTINATION.sub(lambda m: " " * len(m.group(0)), with_links))
     ]
@@ -275,39 +318,80 @@ def scan_line(text: str, number: int, audience: str | None = None) -> _Line:
             continue
         raw = text[match.start() : match.end()]
         items, problem = _bracketed(raw, inner)
-        result.citations.append(Citation(number, raw, items, audience, problem, start=match.start(), end=match.end()))
+        result.citations.append(citation(raw, items, problem, match.start(), match.end()))
         taken[match.start() : match.end()] = ["x"] * (match.end() - match.start())
     remaining = "".join(" " if taken[i] == "x" else c for i, c in enumerate(masked))
+    # A `[` still open at the end of the paragraph: Pandoc would print its keys as text.
+    opened = _unclosed_citation(remaining)
+    if opened is not None:
+        raw = text[opened:].rstrip()
+        shown = raw if len(raw) <= 40 else raw[:37] + "..."
+        problem = (
+            f"citation '{shown}' is opened with '[' but never closed with ']' in its paragraph: "
+            "close it, e.g. [@key1; @key2], before the paragraph ends"
+        )
+        result.citations.append(citation(raw, (), problem, opened, len(text)))
+        taken[opened:] = ["x"] * (len(text) - opened)
+        remaining = "".join(" " if taken[i] == "x" else c for i, c in enumerate(masked))
     in_links = [(m.start("text"), m.end("text")) for m in LINK_TEXT.finditer(with_links)]
     for match in IN_TEXT.finditer(remaining):
         raw = text[match.start() : match.end()]
         key, why = _parse_key(match.group("braced"), match.group("key"))
         if any(start <= match.start() < end for start, end in in_links):
             problem = f"citation '{raw}' inside a link's text cannot be rendered: move it out of the link"
-            result.citations.append(Citation(number, raw, (), audience, problem, True, match.start(), match.end()))
+            result.citations.append(citation(raw, (), problem, match.start(), match.end(), True))
             continue
         if why:
             problem = f"{why}; {LITERAL_AT_HINT}" if why != "empty" else f"empty citation '{raw}'; {LITERAL_AT_HINT}"
-            result.citations.append(Citation(number, raw, (), audience, problem, True, match.start(), match.end()))
+            result.citations.append(citation(raw, (), problem, match.start(), match.end(), True))
+            continue
+        if _in_brackets(remaining, match.start()):
+            # `[see @key and more]`, or a fragment of a citation: it would print as raw text.
+            problem = (
+                f"'{raw}' stands in brackets with other text, which would be printed as it is written: "
+                "write the citation on its own, [@key] or [see @key, p. 3], or \\@ for a literal @"
+            )
+            result.citations.append(citation(raw, (), problem, match.start(), match.end(), True))
             continue
         locator, suffix = (None, "")
         if match.group("locator") is not None:
             locator, suffix = _parse_rest(", " + match.group("locator").strip())
         result.citations.append(
-            Citation(
-                number,
+            citation(
                 raw,
                 (Cite(key, "", locator, suffix),),
-                audience,
                 None,
-                True,
                 match.start(),
                 match.end(),
+                True,
                 unknown_hint=LITERAL_AT_HINT,
             )
         )
-    result.citations.sort(key=lambda c: c.start)
+    result.citations.sort(key=lambda c: c.offset)
     return result
+
+
+def _unclosed_citation(masked: str) -> int | None:
+    """The offset of a `[` left open with a citation key after it, or None."""
+    open_at: list[int] = []
+    for index, char in enumerate(masked):
+        if char == "[" and (index == 0 or masked[index - 1] != "\\"):
+            open_at.append(index)
+        elif char == "]" and open_at:
+            open_at.pop()
+    for index in open_at:
+        if AT_WORD.search(masked[index + 1 :]) or re.match(r"\[\s*-?@", masked[index:]):
+            return index
+    return None
+
+
+def _in_brackets(masked: str, offset: int) -> bool:
+    """Whether `offset` is inside a `[...]` left as text (a citation's brackets are blanked by now)."""
+    before = masked.rfind("[", 0, offset)
+    if before < 0 or "]" in masked[before:offset]:
+        return False
+    after = masked.find("]", offset)
+    return after >= 0 and "[" not in masked[offset:after]
 
 
 def _mask_keep_escapes(text: str) -> str:
@@ -316,13 +400,62 @@ def _mask_keep_escapes(text: str) -> str:
     return HTML_TAG.sub(lambda m: " " * len(m.group(0)), masked)
 
 
+# A line that begins a Markdown block of its own: never the continuation of a paragraph.
+_BLOCK_START = re.compile(r"^\s*(?:$|#{1,6}(?:\s|$)|[-*+]\s|\d{1,9}[.)]\s|>|\||/{3,}|`{3,}|~{3,}|<|\{:)")
+
+
+def _chunks(lines: list[tuple[int, str]], is_code) -> list[tuple[int, list[str]]]:
+    """The lines read together, each group starting with its first line's number.
+
+    A line is joined by the next lines of its paragraph while a citation's `[` is still open,
+    or when the next line starts with `[` (a citation written after a line break belongs to the
+    word before it).
+    """
+    chunks: list[tuple[int, list[str]]] = []
+    index = 0
+    while index < len(lines):
+        number, text = lines[index]
+        group = [text]
+        index += 1
+        if is_code(number):
+            chunks.append((number, group))
+            continue
+        while index < len(lines):
+            next_number, next_text = lines[index]
+            if (
+                is_code(next_number)
+                or _BLOCK_START.match(next_text)
+                or REFERENCE_DEFINITION.match(next_text)
+                or _BLOCK_START.match(group[-1])
+                and not group[-1].lstrip().startswith(("- ", "* ", "+ ", ">"))
+                and not re.match(r"^\s*\d{1,9}[.)]\s", group[-1])
+            ):
+                break
+            masked = " ".join(_mask(t) for t in group)
+            if _unclosed_citation(_without_brackets(masked)) is None and not next_text.lstrip().startswith("["):
+                break
+            group.append(next_text)
+            index += 1
+        chunks.append((number, group))
+    return chunks
+
+
+def _without_brackets(masked: str) -> str:
+    """Closed bracket groups blanked, so that only a `[` still open is left to find."""
+    previous = None
+    while previous != masked:
+        previous = masked
+        masked = re.sub(r"\[[^\[\]]*\]", lambda m: " " * len(m.group(0)), masked)
+    return masked
+
+
 def find(doc: Document) -> list[Citation]:
     """Every citation of a page outside code, in source order, each with its source line."""
     found = []
-    for number, text in doc.lines:
-        if doc.is_code(number) or "@" not in text:
+    for number, texts in _chunks(doc.lines, doc.is_code):
+        if doc.is_code(number) or not any("@" in t for t in texts):
             continue
-        found.extend(scan_line(text, number, doc.audience_at(number)).citations)
+        found.extend(scan_lines(texts, number, doc.audience_at(number)).citations)
     return found
 
 
@@ -450,39 +583,131 @@ def render(citation: Citation, *, numbers: dict[str, int], names: dict[str, str]
 def replace_in_markdown(
     markdown: str, *, first_line: int, doc: Document, numbers: dict[str, int], names: dict[str, str] | None = None
 ) -> str:
-    r"""Swap each citation for its HTML and each `\@` for an at sign; leave code untouched."""
+    r"""What the reader sees: each citation swapped for its HTML, each `\@` for an at sign; code untouched.
+
+    A bracketed citation is glued to the word before it, across a line break too, so that its
+    number never starts a line of its own. The one rendering of a page's Markdown citations:
+    the build and the reviewer's sheet both call it.
+    """
     lines = markdown.split("\n")
-    for offset, text in enumerate(lines):
-        number = first_line + offset
-        if doc.is_code(number) or "@" not in text:
+    numbered = [(first_line + offset, text) for offset, text in enumerate(lines)]
+    out: list[str] = []
+    for number, texts in _chunks(numbered, doc.is_code):
+        if doc.is_code(number) or not any("@" in t for t in texts):
+            out.extend(texts)
             continue
-        scanned = scan_line(text, number)
-        edits = [
-            (c.start, c.end, render(c, numbers=numbers, names=names), c.in_text)
-            for c in scanned.citations
-            if not c.problem
-        ]
-        edits += [(column, column + 2, Markup("&#64;"), True) for column in scanned.escapes]
-        edits.sort(key=lambda edit: edit[0])
-        pieces, last = [], 0
-        for start, end, html, in_text in edits:
-            if not html or start < last:
-                continue
-            if not in_text:
-                # A bracketed citation follows its sentence with a space in the source; drop it.
-                while start > last and text[start - 1] == " ":
-                    start -= 1
-            pieces.append(text[last:start])
-            pieces.append(str(html))
-            last = end
-        if pieces:
-            pieces.append(text[last:])
-            lines[offset] = "".join(pieces)
-    return "\n".join(lines)
+        out.extend(_render_chunk(texts, number, numbers, names).split("\n"))
+    return "\n".join(out)
+
+
+def _render_chunk(texts: list[str], number: int, numbers: dict[str, int], names: dict[str, str] | None) -> str:
+    scanned = scan_lines(texts, number)
+    # The source with its line breaks, offset for offset the text that was scanned.
+    text = "\n".join(texts)
+    edits = [
+        (c.offset, c.end_offset, render(c, numbers=numbers, names=names), c.in_text)
+        for c in scanned.citations
+        if not c.problem
+    ]
+    edits += [(offset, offset + 2, Markup("&#64;"), True) for offset in scanned.escapes]
+    edits.sort(key=lambda edit: edit[0])
+    pieces, last = [], 0
+    for start, end, html, in_text in edits:
+        if not html or start < last:
+            continue
+        if not in_text:
+            # A bracketed citation follows its word with a space or a line break in the source;
+            # dropped, the number cannot wrap away from the word.
+            while start > last and text[start - 1] in " \t\n":
+                start -= 1
+        pieces.append(text[last:start])
+        pieces.append(str(html))
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+# --------------------------------------------------------------------------------------------
+# The built page: what no reader may see
+
+
+_HTML_CODE = re.compile(r"<(pre|code|script|style)\b.*?</\1>", re.S | re.I)
+_HTML_TAG = re.compile(r"<[^<>]*>")
+_CITE_MARK = re.compile(r'<sup class="lems-cite">(?:(?!</sup>).)*?data-lems-refs="(?P<keys>[^"]*)"', re.S)
+# Pandoc syntax left as text: `[@`, `[-@`, or an `@key` not part of an address.
+_LEFTOVER_SYNTAX = re.compile(rf"\[\s*-?@|(?<![\w@.\\/:+&#;])@(?:\{{|{PANDOC_KEY})")
+
+
+def check_rendered(
+    html: str, rel: str, doc: Document | None, names: dict[str, str], reported: frozenset = frozenset()
+) -> list[Problem]:
+    """Citation syntax that reached the page as text, and author names cited inside brackets.
+
+    The source checks refuse every form known to render wrongly; this looks at the page as
+    published, for any form they did not foresee. Each problem names the source line of the
+    citation (the first line that holds its key), or line 1; lines in `reported` already have
+    their citation problem from the source checks, which is not repeated.
+    """
+    body = _HTML_CODE.sub(lambda m: " " * len(m.group(0)), html)
+    problems = []
+    text = _HTML_TAG.sub(lambda m: " " * len(m.group(0)), body)
+    for match in _LEFTOVER_SYNTAX.finditer(text):
+        snippet = " ".join(text[match.start() : match.start() + 40].split())
+        # The source line: the first that holds the same word ("[@good2000entry,"), else its key.
+        word = text[match.start() :].split(None, 1)[0] if text[match.start() :].strip() else ""
+        key = re.match(rf"\[?\s*-?@\{{?({PANDOC_KEY})", text[match.start() :])
+        line = _source_line(doc, word) if word else 1
+        if line == 1 and key:
+            line = _source_line(doc, "@" + key.group(1))
+        if line in reported:
+            continue
+        problems.append(
+            Problem(
+                rel,
+                line,
+                f"citation syntax '{snippet}' is left as text in the built page: write it as [@key] or "
+                "[@key1; @key2] on lines of one paragraph, or \\@ for a literal @",
+            )
+        )
+    name_words = sorted({n for n in names.values() if n}, key=len, reverse=True)
+    for match in _CITE_MARK.finditer(body):
+        before = body[: match.start()]
+        opened, closed = before.rfind("["), before.rfind("]")
+        if opened <= closed:
+            continue
+        between = " ".join(_HTML_TAG.sub(" ", before[opened + 1 :]).split())
+        name = next((n for n in name_words if between.endswith(n)), None)
+        if name is None:
+            continue
+        key = match.group("keys").split(" ")[0]
+        line = _source_line(doc, "@" + key)
+        if line in reported:
+            continue
+        problems.append(
+            Problem(
+                rel,
+                line,
+                f"citation of '{key}' is rendered as an author's name inside brackets ('[{between}...'): "
+                "write the citation as one bracket, [@key1; @key2], within its paragraph",
+            )
+        )
+    return problems
+
+
+def _source_line(doc: Document | None, needle: str) -> int:
+    for number, text in doc.lines if doc else []:
+        if needle and needle in text and not doc.is_code(number):
+            return number
+    return 1
 
 
 # --------------------------------------------------------------------------------------------
 # Reference lists: values for partials/lems/references.html
+
+
+def list_versions(audiences, plain_audience: str) -> list[dict]:
+    """The versions a reference's note is written for: id, label, and whether it is the plain one."""
+    return [{"id": a["id"], "label": a["block_label"], "plain": a["id"] == plain_audience} for a in audiences]
 
 
 def _item(entry: Entry, formatted: str) -> dict:
@@ -492,7 +717,9 @@ def _item(entry: Entry, formatted: str) -> dict:
         "text": Markup(formatted),
         "links": [{"label": label, "url": url} for label, url in links(entry)],
         "findings": _findings(entry),
-        "unverified": entry.unverified,
+        # Readers learn only that details are being checked, and which fields; never the worklog.
+        "checking": bool(entry.unverified or entry.unconfirmed),
+        "unconfirmed": list(entry.unconfirmed_words),
     }
 
 

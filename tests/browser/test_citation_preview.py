@@ -143,7 +143,11 @@ def test_screen_readers_get_a_name_a_description_and_the_state(visit):
     tree = client.send("Accessibility.getFullAXTree")["nodes"]
     named = [n for n in tree if n.get("role", {}).get("value") == "link" and n.get("name", {}).get("value") == label]
     assert named, f"no link named {label!r} in the accessibility tree"
-    assert squash(named[0].get("description", {}).get("value", "")) == squash(entry_text(page, cite))
+    # What is shown of it: the other version's note (display: none) is not read out either.
+    shown = page.evaluate("id => document.getElementById(id).innerText", key)
+    description = squash(named[0].get("description", {}).get("value", ""))
+    assert description == squash(shown)
+    assert "For healthcare professionals" not in description
     cite.focus()
     page.locator(PREVIEW).wait_for(state="visible")
     assert cite.get_attribute("aria-expanded") == "true"
@@ -194,3 +198,82 @@ def test_no_axe_violations_with_a_preview_open(visit, audience):
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]})
     assert results.violations_count == 0, results.generate_report()
     page.screenshot(path=f"/tmp/citations-hover-{audience}.png")
+
+
+CHECKED_PAGE = "evidence/"
+PATIENT_NOTE = "Some details of this source are still being checked."
+WORKLOG = ("recalled", "not seen", "mirror", "third-party", "Unverified")
+
+
+def _citation_of_checked_entry(page):
+    """A visible number whose list entry carries a note that its details are being checked."""
+    key = page.evaluate(
+        """() => {
+          const li = [...document.querySelectorAll('.lems-references li')].find(li =>
+            li.querySelector('.lems-ref__checking') && li.offsetParent !== null);
+          return li ? li.id.slice(4) : null;
+        }"""
+    )
+    assert key, "no visible reference with a note on this page"
+    cite = page.locator(f'{CITE}[data-lems-refs~="{key}"]').filter(visible=True).first
+    cite.scroll_into_view_if_needed()
+    return key, cite
+
+
+@pytest.mark.parametrize("audience", ["patient", "professional"])
+def test_each_version_sees_its_own_note_in_the_list_and_the_preview_never_the_worklog(visit, audience):
+    page = visit().open(f"{CHECKED_PAGE}?audience={audience}")
+    key, cite = _citation_of_checked_entry(page)
+    listed = squash(page.locator(f"#ref-{key} .lems-ref__checking").inner_text())
+    cite.hover()
+    preview = page.locator(PREVIEW)
+    preview.wait_for(state="visible")
+    shown = squash(preview.inner_text())
+    for text in (listed, shown):
+        if audience == "patient":
+            assert text == PATIENT_NOTE or PATIENT_NOTE in text
+            assert "Unconfirmed" not in text
+        else:
+            assert "Unconfirmed: " in text and PATIENT_NOTE not in text
+        assert not any(word in text for word in WORKLOG), text
+    assert "For patients" not in listed and "For healthcare" not in listed  # labels are for no-JS readers
+
+
+def test_without_javascript_both_notes_are_shown_each_labelled(visit):
+    page = visit(java_script_enabled=False).open(CHECKED_PAGE, wait_for_diagrams=False)
+    note = page.locator(".lems-references .lems-ref__checking").first
+    text = squash(note.inner_text())
+    assert text.startswith(f"For patients and families: {PATIENT_NOTE}")
+    assert "For healthcare professionals: Unconfirmed: " in text
+
+
+def test_a_lone_citation_number_answers_taps_over_24_by_24_px_without_moving_the_text(visit):
+    page = visit().open(PAGE)
+    lone = (
+        page.locator("sup.lems-cite:has(> a.lems-cite__link:only-of-type) a.lems-cite__link").filter(visible=True).first
+    )
+    lone.scroll_into_view_if_needed()
+    box = lone.bounding_box()
+    assert box["width"] < 24 and box["height"] < 24  # the number itself stays small
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    hits = page.evaluate(
+        """([x, y, link]) => [[-11, 0], [11, 0], [0, -11], [0, 11], [-11, -11], [11, 11]].map(([dx, dy]) =>
+             document.elementFromPoint(x + dx, y + dy) === link)""",
+        [cx, cy, lone.element_handle()],
+    )
+    assert hits == [True] * 6
+    # The hit area is out of the flow: the paragraph's line boxes are those of the text.
+    heights = page.evaluate(
+        """link => {
+          const p = link.closest('p, li');
+          const before = p.getBoundingClientRect().height;
+          const style = document.createElement('style');
+          style.textContent = '.md-typeset .lems-cite__link::after { display: none !important; }';
+          document.head.append(style);
+          const after = p.getBoundingClientRect().height;
+          style.remove();
+          return [before, after];
+        }""",
+        lone.element_handle(),
+    )
+    assert heights[0] == heights[1]

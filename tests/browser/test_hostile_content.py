@@ -18,6 +18,8 @@ import sitehttp
 SCRIPT = "<script>window.__pwned=1</script><img src=x onerror=window.__pwned=2>"
 ENTRY = f"""
 - id: hostile2020entry
+  research: research.yaml#keogh2011_cochrane
+  unconfirmed: [volume, page]
   type: article-journal
   title: "Title {SCRIPT}"
   author:
@@ -79,6 +81,8 @@ def test_hostile_bibliography_values_are_shown_as_text_and_never_run(tmp_path, b
                 # The script is there as text the reader can see, not as an element.
                 assert "<script>window.__pwned=1</script>" in entry.inner_text()
                 assert entry.locator("script, img").count() == 0
+                # The worklog stays on the reviewer's sheet; readers see which fields are unconfirmed.
+                assert "Reason" not in entry.inner_text()
                 page.close()
         finally:
             context.close()

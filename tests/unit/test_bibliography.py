@@ -210,7 +210,7 @@ def _research_identifiers(root):
 
     seen = {}
     for name in ("research.yaml", "research-safety.yaml"):
-        path = os.path.join(root, "..", "shared", "references", name)
+        path = os.path.join(root, "research", name)
         for item in yaml.safe_load(open(path, encoding="utf-8")):
             confidence = item.get("field_confidence") or {}
             for field in ("PMID", "PMCID", "DOI"):
@@ -251,3 +251,149 @@ def test_an_identifier_seen_only_on_a_mirror_is_marked_unverified_for_readers(ro
             if how and how != "seen" and not entry.unverified:
                 unmarked.append((entry.key, name, how))
     assert unmarked == []
+
+
+# ---------------------------------------------------------------------------------------------
+# unconfirmed: the fields a reader is told are still being checked
+
+
+def test_unconfirmed_names_fields_of_the_fixed_vocabulary_the_entry_shows(tmp_path):
+    good = entry(
+        "a2000b", URL="https://example.org/", unverified="journal recalled", unconfirmed="[container-title, DOI]"
+    )
+    bib = load(tmp_path, "references:\n" + good)
+    assert messages(bib) == []
+    assert bib.entries["a2000b"].unconfirmed == ("container-title", "DOI")
+    assert bib.entries["a2000b"].unconfirmed_words == ("journal", "DOI")
+    bad = entry("c2000d", URL="https://example.org/", unverified="x", unconfirmed="[journal, volume, issued, issued]")
+    found = messages(load(tmp_path, "references:\n" + bad))
+    assert found[0].startswith(f"{REL}:11: 'c2000d': 'unconfirmed' names 'journal', not a field a reference shows;")
+    assert found[1] == (
+        f"{REL}:11: 'c2000d': 'unconfirmed' names 'volume', which the entry does not have: name only fields it "
+        "shows (or PMID, PMCID, DOI not yet confirmed)"
+    )
+    assert found[2] == f"{REL}:11: 'c2000d': 'unconfirmed' names a field twice"
+    assert len(found) == 3
+
+
+def test_unverified_and_unconfirmed_each_need_the_other(tmp_path):
+    only_note = entry("a2000b", URL="https://example.org/", unverified="journal recalled")
+    assert messages(load(tmp_path, "references:\n" + only_note)) == [
+        f"{REL}:10: 'a2000b': 'unverified' without 'unconfirmed': list the fields its note names, e.g. "
+        "unconfirmed: [container-title, issued, DOI] (CSL field names)"
+    ]
+    only_fields = entry("a2000b", URL="https://example.org/", unconfirmed="[issued]")
+    assert messages(load(tmp_path, "references:\n" + only_fields)) == [
+        f"{REL}:10: 'a2000b': 'unconfirmed' without 'unverified': say what still needs checking, for the reviewer"
+    ]
+    not_a_list = entry("a2000b", URL="https://example.org/", unverified="x", unconfirmed="issued")
+    assert messages(load(tmp_path, "references:\n" + not_a_list))[0].startswith(
+        f"{REL}:11: 'a2000b': 'unconfirmed' must be a list of field names"
+    )
+
+
+def test_every_unverified_entry_of_the_real_bibliography_says_which_fields(root):
+    import os
+
+    bib = bibliography.load(os.path.join(root, "docs", "bibliography.yaml"), REL, TODAY)
+    assert [e.key for e in bib.entries.values() if e.unverified and not e.unconfirmed] == []
+    assert sum(1 for e in bib.entries.values() if e.unconfirmed) >= 40
+
+
+# ---------------------------------------------------------------------------------------------
+# research: each entry's research entry, and the numbers its findings state
+
+
+RESEARCH = """
+- id: trial1996
+  note_findings: >-
+    9 patients; strength rose by 2.44 points (95% CI 1.22 to 3.6) after 3-8 days; one in five had
+    headache. Follow-up 1,000 days.
+- id: trial1996_check
+  completes: trial1996
+  PMID: "8797464"
+"""
+
+
+def research_site(tmp_path, findings: str, research: str = "research.yaml#trial1996", folder=True):
+    from lems_site.references import research as research_module
+
+    if folder:
+        (tmp_path / "research").mkdir(exist_ok=True)
+        (tmp_path / "research" / "research.yaml").write_text(textwrap.dedent(RESEARCH).lstrip("\n"))
+    text = "references:\n" + entry("bain1996effects", URL="https://example.org/").replace(
+        "  findings: A randomised trial of nine people.", f"  findings: {findings}"
+    )
+    if research is not None:
+        text = text.replace("- id: bain1996effects\n", f"- id: bain1996effects\n  research: {research}\n")
+    bib = load(tmp_path, text)
+    found = research_module.load(str(tmp_path / "research")) if folder else None
+    return [str(p) for p in research_module.check(bib, found, "research")]
+
+
+def test_findings_numbers_held_by_the_research_entry_pass(tmp_path):
+    findings = "In 9 people strength rose 2.44 points (95% CI 1.22-3.6) within 3 to 8 days; 1 in 5 had headache (20%)."
+    assert research_site(tmp_path, findings) == []
+    # Numbers of an entry that completes it count too; spelled numbers in the research count.
+    assert research_site(tmp_path, "PMID 8797464; five had headache in 1000 days.") == []
+
+
+def test_a_findings_number_the_research_does_not_hold_is_refused_at_its_line(tmp_path):
+    findings = "In 12 people strength rose 2.5 points over 3-11 days; 1 in 4 had headache; 45% improved."
+    assert research_site(tmp_path, findings) == [
+        f"{REL}:11: 'bain1996effects': 'findings' states '12', '2.5', '3-11', '1 in 4' and '45%', not found in its "
+        "research entry research.yaml#trial1996: use the numbers the research records, or correct the research first"
+    ]
+
+
+def test_research_must_name_an_existing_file_and_entry(tmp_path):
+    assert research_site(tmp_path, "Nine.", "research.yaml#trial1969") == [
+        f"{REL}:3: 'bain1996effects': no entry 'trial1969' in research/research.yaml (did you mean 'trial1996'?)"
+    ]
+    assert research_site(tmp_path, "Nine.", "other.yaml#trial1996") == [
+        f"{REL}:3: 'bain1996effects': 'research' names research/other.yaml, which does not exist "
+        "(research files: research.yaml)"
+    ]
+    assert research_site(tmp_path, "Nine.", "'../x.yaml#a'")[0].startswith(
+        f"{REL}:3: 'bain1996effects': 'research' is '../x.yaml#a': expected <file>#<id>"
+    )
+    assert research_site(tmp_path, "Nine.", None) == [
+        f"{REL}:2: 'bain1996effects': missing 'research': name its entry in research/ on the line after 'id:', "
+        "expected <file>#<id>, e.g. research-safety.yaml#uktis2022_amifampridine_pregnancy"
+    ]
+    (tmp_path / "none").mkdir()
+    assert research_site(tmp_path / "none", "Nine.", folder=False)[0].endswith(
+        "'research' names research.yaml, but there is no folder research/: add the research files there"
+    )
+
+
+def test_research_is_never_shown_to_readers():
+    assert "research" in bibliography.SITE_FIELDS and "unconfirmed" in bibliography.SITE_FIELDS
+
+
+def test_every_real_entry_names_an_existing_research_entry(root):
+    import os
+
+    from lems_site.references import research as research_module
+
+    bib = bibliography.load(os.path.join(root, "docs", "bibliography.yaml"), REL, TODAY)
+    found = research_module.load(os.path.join(root, "research"))
+    problems = [str(p) for p in research_module.check(bib, found, "research")]
+    # Only the findings-number rule may fail here (the content is fixed in findings, not here).
+    assert [p for p in problems if "'findings' states" not in p] == []
+    assert all(e.data.get("research") for e in bib.entries.values())
+
+
+def test_the_research_copy_is_identical_to_the_shared_originals(root):
+    """The copy in research/ must not go stale: CI has ../shared, where the originals live."""
+    import filecmp
+    import os
+
+    shared = os.path.join(root, "..", "shared", "references")
+    if not os.path.isdir(shared):
+        pytest.skip("no ../shared/references in this checkout (it is there in CI)")
+    names = ("research.yaml", "research-safety.yaml", "research-report.md", "research-safety-report.md")
+    different = [
+        n for n in names if not filecmp.cmp(os.path.join(shared, n), os.path.join(root, "research", n), shallow=False)
+    ]
+    assert different == []

@@ -278,9 +278,22 @@ def test_every_citation_records_its_audience():
 # Reference lists (partials/lems/references.html)
 
 
+VERSIONS = citations.list_versions(
+    [
+        {"id": "patient", "block_label": "For patients and families"},
+        {"id": "professional", "block_label": "For healthcare professionals"},
+    ],
+    "patient",
+)
+
+
 def render_list(items, full=False) -> str:
+    from lems_site import vocabulary
+
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(os.path.join(ROOT, "overrides")))
-    return env.get_template("partials/lems/references.html").render(items=items, full=full)
+    return env.get_template("partials/lems/references.html").render(
+        items=items, full=full, versions=VERSIONS, words=vocabulary.template_vocabulary()
+    )
 
 
 def test_page_list_records_which_version_cites_each_entry_and_shows_findings():
@@ -288,7 +301,16 @@ def test_page_list_records_which_version_cites_each_entry_and_shows_findings():
         "b",
         {
             "a": Entry("a", {"PMID": "1", "findings": "IVIG  improved\nstrength <briefly>."}, 1),
-            "b": Entry("b", {"URL": "https://x.org/?a=1&b=2", "unverified": "PMID not seen"}, 2),
+            "b": Entry(
+                "b",
+                {
+                    "type": "article-journal",
+                    "URL": "https://x.org/?a=1&b=2",
+                    "unverified": "PMID recalled, not seen on a third-party mirror",
+                    "unconfirmed": ["container-title", "issued", "PMID"],
+                },
+                2,
+            ),
         },
         [],
     )
@@ -310,7 +332,37 @@ def test_page_list_records_which_version_cites_each_entry_and_shows_findings():
     ) in html
     assert '<li id="ref-b" value="2" data-cited-in="professional">' in html
     assert 'href="https://x.org/?a=1&amp;b=2">Source</a>' in html
-    assert '<span class="lems-ref__unverified"><strong>Unverified:</strong> PMID not seen</span>' in html
+    # The worklog stays in the bibliography: each version reads its own note, labelled for no-JS readers.
+    assert "recalled" not in html and "mirror" not in html and "Unverified" not in html
+    assert (
+        '<span class="lems-ref__checking"><span class="lems-ref__note" data-lems-when-audience="patient">'
+        '<span class="lems-ref__for">For patients and families:</span> Some details of this source are still '
+        'being checked.</span> <span class="lems-ref__note" data-lems-when-audience="professional">'
+        '<span class="lems-ref__for">For healthcare professionals:</span> Unconfirmed: journal, year, PMID</span>'
+        "</span>"
+    ) in html
+    # An entry with nothing left to check has no note at all.
+    assert html.count("lems-ref__checking") == 1
+
+
+def test_a_hostile_unconfirmed_or_research_value_never_reaches_the_list_as_markup():
+    entry = Entry(
+        "a",
+        {
+            "URL": "https://x.org/",
+            "unverified": "<script>alert(1)</script>",
+            "unconfirmed": ["<img src=x onerror=alert(1)>", "DOI"],
+            "research": "<b>x</b>#y",
+        },
+        1,
+    )
+    bib = Bibliography("b", {"a": entry}, [])
+    items = citations.page_list_items(
+        numbers={"a": 1}, cited_in={"a": {None}}, formatted={"a": "A."}, bib=bib, audiences=("patient",)
+    )
+    html = render_list(items)
+    assert "<script" not in html and "<img" not in html and "<b>" not in html and "onerror" not in html
+    assert "Unconfirmed: DOI" in html  # only names of the fixed vocabulary are shown
 
 
 def test_full_list_is_by_first_author_and_searchable():
@@ -326,3 +378,133 @@ def test_full_list_is_by_first_author_and_searchable():
     assert '<ol class="lems-references lems-references--full">' in html and "data-search-exclude" not in html
     assert html.index('id="ref-a"') < html.index('id="ref-z"')
     assert "value=" not in html and "data-cited-in" not in html
+
+
+# ---------------------------------------------------------------------------------------------
+# Citations across a line break, and glued to the word before them
+
+
+def test_a_citation_split_across_lines_renders_as_one_citation():
+    out = rendered("IVIG helps [@keogh2011treatment;\n@bain1996effects] in trials.\n")
+    assert out == (
+        f'IVIG helps<sup class="lems-cite">{link("keogh2011treatment", 1)},&#8202;{link("bain1996effects", 2)}</sup>'
+        " in trials.\n"
+    )
+    assert "[" not in out and "Keogh" not in out
+
+
+def test_a_split_citation_is_found_at_the_line_it_starts_on():
+    d = doc("Text.\n\nIVIG helps [@keogh2011treatment;\n  @bain1996effects, p. 3] in trials.\n")
+    (citation,) = citations.find(d)
+    assert (citation.line, citation.end_line) == (3, 4)
+    assert citation.keys == ("keogh2011treatment", "bain1996effects")
+    assert check("Text.\n\nIVIG helps [@keogh2011treatment;\n@nosuch2000key] here.\n") == [
+        "docs/page.md:3: citation key 'nosuch2000key' is not in the bibliography"
+    ]
+
+
+def test_a_citation_never_closed_in_its_paragraph_is_refused_at_its_line():
+    problems = check("One.\n\nIVIG helps [@keogh2011treatment;\n@bain1996effects in trials.\n\nNext [x].\n")
+    assert len(problems) == 1
+    assert problems[0].startswith("docs/page.md:3: citation '[@keogh2011treatment; @bain1996effect...' is opened")
+    assert "never closed with ']' in its paragraph" in problems[0]
+    # And it is left as written, never half rendered.
+    assert rendered("IVIG helps [@keogh2011treatment;\n\nNext.\n") == "IVIG helps [@keogh2011treatment;\n\nNext.\n"
+
+
+def test_a_bracket_does_not_run_into_the_next_block():
+    # A heading, a list item or a code fence ends the paragraph: the `[` is refused, not joined.
+    for after in ("# Heading", "- item @bain1996effects]", "```\n@bain1996effects]\n```"):
+        problems = check(f"IVIG helps [@keogh2011treatment;\n{after}\n")
+        assert any("docs/page.md:1: citation '[@keogh2011treatment;" in p for p in problems), (after, problems)
+
+
+def test_an_at_key_left_in_brackets_with_other_text_is_refused():
+    problems = check("See [@keogh2011treatment][note] for it.\n")
+    assert problems == [
+        "docs/page.md:1: '@keogh2011treatment' stands in brackets with other text, which would be printed as it is "
+        "written: write the citation on its own, [@key] or [see @key, p. 3], or \\@ for a literal @"
+    ]
+    assert check("A [@keogh2011treatment] and [a note] and @bain1996effects here.\n") == []
+
+
+def test_a_citation_after_a_line_break_is_glued_to_the_word_before_it():
+    out = rendered("This can be serious\n[@keogh2011treatment].\n")
+    assert out == f'This can be serious<sup class="lems-cite">{link("keogh2011treatment", 1)}</sup>.\n'
+    # The same on one line, and indented in a list item.
+    assert rendered("Serious [@keogh2011treatment].\n").startswith('Serious<sup class="lems-cite">')
+    assert rendered("- serious\n  [@keogh2011treatment]\n- next\n").startswith('- serious<sup class="lems-cite">')
+    # An in-text citation keeps its space: it is part of the sentence.
+    assert rendered("As\n@keogh2011treatment showed.\n").startswith("As\nKeogh et al<sup")
+
+
+def test_a_line_starting_with_a_bracket_is_not_glued_when_it_is_no_citation():
+    text = "A sentence\n[a link](https://x.org) and @keogh2011treatment.\n"
+    assert rendered(text).startswith("A sentence\n[a link](https://x.org) and Keogh et al<sup")
+    # A new block after a heading is never glued to it.
+    assert rendered("# Title\n[@keogh2011treatment] x\n").startswith('# Title\n<sup class="lems-cite">')
+
+
+# ---------------------------------------------------------------------------------------------
+# The built page
+
+
+NAMES = citations.author_names(BIB)
+
+
+def _built(html: str, source: str = "Text.\n") -> list[str]:
+    return [str(p) for p in citations.check_rendered(html, "docs/page.md", doc(source), NAMES)]
+
+
+def test_the_built_page_check_finds_citation_syntax_left_as_text():
+    source = "Intro.\n\nIVIG [@keogh2011treatment; x\n"
+    assert _built("<p>IVIG [@keogh2011treatment; x</p>", source) == [
+        "docs/page.md:3: citation syntax '[@keogh2011treatment; x' is left as text in the built page: write it as "
+        "[@key] or [@key1; @key2] on lines of one paragraph, or \\@ for a literal @"
+    ]
+    assert len(_built("<p>as @bain1996effects said</p>")) == 1
+
+
+def test_the_built_page_check_finds_an_author_name_citation_in_brackets():
+    html = (
+        '<p>IVIG [Keogh et al<sup class="lems-cite"><a class="lems-cite__link" href="#ref-keogh2011treatment" '
+        'data-lems-refs="keogh2011treatment">1</a></sup>; Bain et al<sup class="lems-cite"><a href="#ref-b" '
+        'data-lems-refs="bain1996effects">2</a></sup>]</p>'
+    )
+    source = "One.\n\nIVIG [@keogh2011treatment;\n@bain1996effects]\n"
+    problems = _built(html, source)
+    assert [p.split(": citation of")[0] for p in problems] == ["docs/page.md:3", "docs/page.md:4"]
+    assert "rendered as an author's name inside brackets" in problems[0]
+
+
+def test_the_built_page_check_passes_what_readers_should_see():
+    html = (
+        '<p>IVIG<sup class="lems-cite"><a class="lems-cite__link" href="#ref-k" data-lems-refs="keogh2011treatment">'
+        '1</a></sup> [a note] and Keogh et al<sup class="lems-cite"><a data-lems-refs="keogh2011treatment">1</a></sup>.'
+        " Write to info@myaware.org or &#64;handle.</p><pre><code>[@key] @bain1996effects</code></pre>"
+        "<p>See <code>[@x]</code>.</p>"
+    )
+    assert _built(html) == []
+
+
+def test_the_real_built_site_has_no_citation_left_as_text_and_no_space_before_a_number(site_dir, root):
+    """Over every page of the built site: what the build checks, checked again on its output."""
+    from lems_site.references import bibliography as bibliography_module
+
+    bib = bibliography_module.load(os.path.join(root, "docs", "bibliography.yaml"), "docs/bibliography.yaml")
+    names = citations.author_names(bib)
+    pages, problems, spaced = 0, [], []
+    for folder, _, files in os.walk(site_dir):
+        for name in files:
+            if not name.endswith(".html"):
+                continue
+            with open(os.path.join(folder, name), encoding="utf-8") as handle:
+                html = handle.read()
+            match = __import__("re").search(r"<article[^>]*>(.*)</article>", html, __import__("re").S)
+            content = match.group(1) if match else html
+            pages += "lems-cite" in content
+            problems += [str(p) for p in citations.check_rendered(content, name, None, names)]
+            spaced += __import__("re").findall(r'\S{0,20}\s<sup class="lems-cite"', content)
+    assert pages >= 4, "the built site has hardly any citations: was it built?"
+    assert problems == []
+    assert spaced == []
