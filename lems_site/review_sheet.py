@@ -172,7 +172,20 @@ def _units(doc: Document):
 def _sentences_of(unit: _Unit, by_line: dict, doc: Document, *, everything=False, cite=None) -> list[Sentence]:
     cited: list = []  # the unit's citations, in order; sentinel i stands for cited[i]
     pieces = []
+    # A citation that runs on over a line break (`[@a;` then `@b]`) is one sentinel on its first
+    # line: its rest, at the start of the next line, is blanked so the reader's text stays whole.
+    continued = {
+        c.end_line: c.end_column
+        for number, _ in unit.lines
+        for c in by_line.get(number, [])
+        if getattr(c, "end_line", 0) > c.line
+    }
+    glued = set()  # pieces that carry on the sentence of a split citation without a space
     for index, (number, text) in enumerate(unit.lines):
+        if number in continued:
+            column = continued[number]
+            text = " " * column + text[column:]
+            glued.add(index)
         # Markers go after the citations are found: their columns are those of the source line.
         piece = _with_sentinels(text, by_line.get(number, []), cited)
         if index == 0 and unit.kind == "item":
@@ -184,7 +197,11 @@ def _sentences_of(unit: _Unit, by_line: dict, doc: Document, *, everything=False
         cells = [cell.strip() for cell in pieces[0].strip().strip("|").split("|")]
         parts = [" | ".join(cell for cell in cells if cell)]
     else:
-        joined = " ".join(piece.strip() for piece in pieces)
+        joined = ""
+        for index, piece in enumerate(pieces):
+            piece = piece.strip()
+            gap = "" if not joined or (index in glued and not piece[:1].isalnum()) else " "
+            joined += gap + piece
         parts = _split(joined) if unit.kind != "heading" else [joined]
     audience = doc.audience_at(unit.lines[0][0])
     result: list[Sentence] = []

@@ -368,3 +368,20 @@ def test_every_sheet_carries_every_sentence_a_record_must_cover():
             for version, sentences in review_records.current_sentences(doc, report.citations.get(rel, [])).items()
         }
         assert parser.versions == expected, rel
+
+
+def test_a_citation_split_over_a_line_shows_as_the_reader_sees_it():
+    # evidence.md writes `[@keogh2011treatment;` at the end of one line and the next key on the
+    # line after: the sheet must show one sentence with its numbers, no `@key` or `]` left over.
+    rel = "docs/evidence.md"
+    report, html = sheet_for(os.path.join(ROOT, "mkdocs.yml"), rel)
+    split = [c for c in report.citations[rel] if c.end_line > c.line]
+    assert split, "evidence.md no longer has a citation split over a line: pick another page"
+    sheet = parse(html)
+    for citation in split:
+        rows = [row for row in sheet.rows if citation.line in row["lines"]]
+        assert rows, citation
+        for row in rows:
+            assert "@" not in row["text"] and "]" not in row["text"], row["text"]
+            assert set(citation.keys) <= set(dict(row["pairs"])), (row["pairs"], citation.keys)
+            assert row["cites"] and " ." not in row["text"]
