@@ -278,7 +278,8 @@ class LemsPlugin(BasePlugin[LemsConfig]):
             log.warning(str(problem))
         bib = self.report.bibliography
         # Whatever citation form the source checks did not foresee, as the reader would see it.
-        reported = frozenset(c.line for c in self.report.citations.get(rel, []) if c.problem)
+        # Lines the source checks already reported (an unknown key, say) are not reported again.
+        reported = frozenset(p.line for p in self.report.problems if p.path == rel)
         names = citations.author_names(bib) if bib else {}
         for problem in citations.check_rendered(html, rel, doc, names, reported):
             log.warning(str(problem))
