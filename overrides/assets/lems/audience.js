@@ -78,8 +78,10 @@
 
   /* Every choice is answered, the one already selected too (a click on a checked radio button
      fires no change event): it is stored, which ends the first-visit prompts here and on every
-     later page, and said on screen and to screen readers. */
-  function choose(audience) {
+     later page, and said on screen and to screen readers. From the notice at the bottom of the
+     window (`inPlace`) the chooser bar is out of sight and its message would only push the
+     page down: the notice closing is the visible answer there. */
+  function choose(audience, inPlace) {
     if (!isAudience(audience)) return;
     var changed = audience !== root.getAttribute("data-audience");
     show(audience, "stored");
@@ -87,7 +89,7 @@
     var message = changed
       ? "Now showing the version " + versionName(audience) + "."
       : "Saved: you are reading the version " + versionName(audience) + ".";
-    if (saved) {
+    if (saved && !inPlace) {
       saved.textContent = "\u2713 " + message + " You can switch at any time.";
       saved.hidden = false;
     }
@@ -173,13 +175,21 @@
       choose(input.value);
       keepFocus(input);
     });
-    /* A click (or Space) on the option already selected: no change event follows, so the
-       click answers. A new choice is still the change event's (the version is not yet shown
-       when its click arrives). */
-    input.addEventListener("click", function () {
+    /* A click or Space on the option already selected: no change event follows, so these
+       answer (Chromium fires no click for Space on a checked radio button; others may, hence
+       one answer per gesture). A new choice is still the change event's: the version is not
+       yet shown when its click arrives. */
+    var confirmed = 0;
+    var confirm = function () {
       if (!input.checked || input.value !== root.getAttribute("data-audience")) return;
+      if (Date.now() - confirmed < 500) return;
+      confirmed = Date.now();
       choose(input.value);
       keepFocus(input);
+    };
+    input.addEventListener("click", confirm);
+    input.addEventListener("keyup", function (event) {
+      if (event.key === " ") confirm();
     });
   });
 
@@ -189,7 +199,7 @@
     button.addEventListener("click", function () {
       var y = window.scrollY;
       root.removeAttribute("data-audience-previous");
-      choose(button.getAttribute("data-lems-switch-to"));
+      choose(button.getAttribute("data-lems-switch-to"), true);
       dropFragment();
       window.scrollTo(window.scrollX, y);
       focusWhereTheReaderIs();
@@ -200,7 +210,7 @@
   document.querySelectorAll("[data-lems-dismiss]").forEach(function (button) {
     button.addEventListener("click", function () {
       root.removeAttribute("data-audience-previous");
-      choose(root.getAttribute("data-audience"));
+      choose(root.getAttribute("data-audience"), true);
       focusWhereTheReaderIs();
     });
   });
