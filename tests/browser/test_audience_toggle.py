@@ -334,12 +334,20 @@ def test_choosing_the_preselected_option_stores_it_says_so_and_ends_the_prompts(
     assert radio.is_checked()
     radio.click()
     assert stored_choice(page) == "patient"
-    assert saved.is_visible() and "Saved: you are reading the version for patients and families." in saved.text_content()
+    assert (
+        saved.is_visible() and "Saved: you are reading the version for patients and families." in saved.text_content()
+    )
     page.wait_for_function("() => document.getElementById('lems-announcer').textContent.startsWith('Saved')")
-    assert page.locator("#lems-announcer").text_content() == "Saved: you are reading the version for patients and families."
+    assert (
+        page.locator("#lems-announcer").text_content()
+        == "Saved: you are reading the version for patients and families."
+    )
     assert not welcome.is_visible() and not hint.is_visible()
     # Focus is not lost with the welcome box: it is on the same answer in the chooser.
-    assert page.evaluate("document.activeElement.closest('.lems-chooser') !== null && document.activeElement.value") == "patient"
+    assert (
+        page.evaluate("document.activeElement.closest('.lems-chooser') !== null && document.activeElement.value")
+        == "patient"
+    )
     other = v.open(PAGE)
     assert version(other) == "patient"
     assert not other.locator(".lems-chooser__hint").is_visible()
