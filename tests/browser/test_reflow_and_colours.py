@@ -99,3 +99,14 @@ def test_dark_palette_with_a_citation_preview_open(visit):
     assert background != "rgb(255, 255, 255)"
     count, report = violations(page)
     assert count == 0, report
+
+
+def test_dark_palette_with_search_results_open(visit):
+    from browser.test_search_versions import search
+
+    page = visit(color_scheme="dark").open(PAGE)
+    page.focus("input.md-search__input")
+    search(page, "magnesium")
+    assert page.locator(".md-search-result__item").count() > 0
+    count, report = violations(page)
+    assert count == 0, report
