@@ -24,6 +24,10 @@ class AudienceConfig(base.Config):
     block_label = c.Type(str)
     # The version's name inside a sentence: "the version for <version_name>".
     version_name = c.Type(str)
+    # What this version gives its readers, inside a sentence: "<version_name> get <offers>".
+    # The chooser's help says how the versions differ; without it on every audience it says
+    # only that they differ in detail (never "only in language": they do not).
+    offers = c.Optional(c.Type(str))
     schema_audience = c.Choice(SCHEMA_AUDIENCES)
 
     def validate(self):

@@ -31,7 +31,14 @@ def test_chooser_is_a_labelled_radio_group_in_the_header_of_every_page(visit):
     assert group.is_visible()
     assert group.get_by_role("radio", name="Patient or family member").is_visible()
     assert group.get_by_role("radio", name="Healthcare professional").is_visible()
-    assert page.locator(".lems-chooser").get_by_text("Your choice only changes the language used").is_visible()
+    help_text = page.locator("#lems-chooser-help")
+    assert help_text.is_visible()
+    # The versions differ in substance, not in language only: the help says how (issue: reader walk, 1.8).
+    assert "only changes the language" not in page.locator(".lems-chooser").text_content()
+    assert help_text.text_content().strip() == (
+        "The versions differ in detail: patients and families get plain explanations and what to do; "
+        "healthcare professionals get doses, licensing details and the evidence. You can switch at any time."
+    )
     # In the page header, before the main content.
     assert (
         page.evaluate(
@@ -54,7 +61,7 @@ def test_home_page_makes_the_choice_prominent_until_one_is_made(visit):
     page = v.open("")
     welcome = page.locator(".lems-welcome")
     assert welcome.is_visible()
-    welcome.get_by_text("Healthcare professional").click()
+    welcome.get_by_text("Healthcare professional", exact=True).click()
     assert version(page) == "professional"
     page.reload()
     assert not page.locator(".lems-welcome").is_visible()
@@ -306,3 +313,101 @@ def test_report_a_problem_and_edit_links_name_the_page(visit):
     edit = page.locator(".lems-actions").get_by_role("link", name="Edit this page").get_attribute("href")
     assert edit.endswith("/edit/main/docs/treatment/ivig.md")
     assert all("127.0.0.1" in url for url in v.requests)
+
+
+# ---- The chooser always answers (reader walk, journey 1.2 and 2.1) -------------------------
+
+
+def stored_choice(page):
+    return page.evaluate("localStorage.getItem('lems.audience')")
+
+
+@pytest.mark.parametrize("where", [".lems-chooser", ".lems-welcome"])
+def test_choosing_the_preselected_option_stores_it_says_so_and_ends_the_prompts(visit, where):
+    v = visit()
+    page = v.open("")
+    welcome, hint = page.locator(".lems-welcome"), page.locator(".lems-chooser__hint")
+    saved = page.locator("#lems-chooser-saved")
+    # Before: the default is shown but nothing is chosen yet, and the prompts ask.
+    assert stored_choice(page) is None and welcome.is_visible() and hint.is_visible() and not saved.is_visible()
+    radio = page.locator(where).get_by_role("radio", name="Patient or family member")
+    assert radio.is_checked()
+    radio.click()
+    assert stored_choice(page) == "patient"
+    assert (
+        saved.is_visible() and "Saved: you are reading the version for patients and families." in saved.text_content()
+    )
+    page.wait_for_function("() => document.getElementById('lems-announcer').textContent.startsWith('Saved')")
+    assert (
+        page.locator("#lems-announcer").text_content()
+        == "Saved: you are reading the version for patients and families."
+    )
+    assert not welcome.is_visible() and not hint.is_visible()
+    # Focus is not lost with the welcome box: it is on the same answer in the chooser.
+    assert (
+        page.evaluate("document.activeElement.closest('.lems-chooser') !== null && document.activeElement.value")
+        == "patient"
+    )
+    other = v.open(PAGE)
+    assert version(other) == "patient"
+    assert not other.locator(".lems-chooser__hint").is_visible()
+    assert not v.open("").locator(".lems-welcome").is_visible()
+
+
+def test_the_preselected_option_answers_the_keyboard_too(visit):
+    page = visit().open(PAGE)
+    page.locator('.lems-chooser input[value="patient"]').focus()
+    page.keyboard.press("Space")
+    assert stored_choice(page) == "patient"
+    assert page.locator("#lems-chooser-saved").is_visible()
+    assert not page.locator(".lems-chooser__hint").is_visible()
+
+
+def test_a_new_choice_is_announced_once_as_a_switch(visit):
+    page = visit().open(PAGE)
+    page.locator(".lems-chooser").get_by_role("radio", name="Healthcare professional").click()
+    page.wait_for_timeout(120)
+    assert page.locator("#lems-announcer").text_content() == "Now showing the version for healthcare professionals."
+    assert "Now showing the version for healthcare professionals." in page.locator("#lems-chooser-saved").text_content()
+
+
+def scroll_y(page):
+    return page.evaluate("window.scrollY")
+
+
+def test_keep_this_version_keeps_the_place_and_the_choice(visit):
+    v = visit()
+    page = v.open(f"{PAGE}#{PROFESSIONAL_ANCHOR}")
+    before = scroll_y(page)
+    assert before > 1000  # the jump to "Dosing", far down the page
+    heading_top = f"document.getElementById('{PROFESSIONAL_ANCHOR}').getBoundingClientRect().top"
+    top_before = page.evaluate(heading_top)
+    page.get_by_role("button", name="Keep this version").click()
+    page.wait_for_timeout(100)
+    assert abs(scroll_y(page) - before) <= 4, (before, scroll_y(page))
+    assert abs(page.evaluate(heading_top) - top_before) <= 4
+    # Focus is at the reader's place (the section followed), not in the chooser at the top.
+    assert page.evaluate("document.activeElement.id") == PROFESSIONAL_ANCHOR
+    assert not page.locator(".lems-chooser__switched").first.is_visible()
+    assert stored_choice(page) == "professional"
+    assert version(v.open("cancer/")) == "professional"
+
+
+def test_back_to_the_other_version_keeps_the_place_and_becomes_the_choice(visit):
+    v = visit()
+    page = v.open(f"{PAGE}#{PROFESSIONAL_ANCHOR}")
+    before = scroll_y(page)
+    assert before > 1000
+    page.get_by_role("button", name="Back to the version for patients and families").click()
+    page.wait_for_timeout(100)
+    assert version(page) == "patient"
+    assert abs(scroll_y(page) - before) <= 4, (before, scroll_y(page))
+    focused = page.evaluate(
+        "(() => { const r = document.activeElement.getBoundingClientRect(); return [document.activeElement.tagName, r.top, r.bottom]; })()"
+    )
+    assert focused[0] != "BODY" and focused[2] > 0 and focused[1] < page.viewport_size["height"], focused
+    # The followed section's fragment is dropped: a reload keeps the version chosen.
+    assert "#" not in page.url
+    page.reload()
+    assert version(page) == "patient"
+    assert stored_choice(page) == "patient"

@@ -258,6 +258,7 @@ def test_the_site_templates_escape_by_construction():
         "page-status.html",
         "audience-chooser.html",
         "audience-welcome.html",
+        "audience-difference.html",
         "page-actions.html",
         "audience-head.html",
         "json-ld.html",

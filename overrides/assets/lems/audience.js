@@ -19,6 +19,7 @@
   var STORAGE_KEY = config.storageKey;
   var QUERY_PARAMETER = config.queryParameter;
   var announcer = document.getElementById("lems-announcer");
+  var saved = document.getElementById("lems-chooser-saved");
 
   function own(object, key) {
     return object !== null && typeof object === "object" && Object.prototype.hasOwnProperty.call(object, key);
@@ -75,11 +76,66 @@
     } catch (error) { /* very old browsers: the address simply stays as it was */ }
   }
 
-  function choose(audience) {
+  /* Every choice is answered, the one already selected too (a click on a checked radio button
+     fires no change event): it is stored, which ends the first-visit prompts here and on every
+     later page, and said on screen and to screen readers. From the notice at the bottom of the
+     window (`inPlace`) the chooser bar is out of sight and its message would only push the
+     page down: the notice closing is the visible answer there. */
+  function choose(audience, inPlace) {
     if (!isAudience(audience)) return;
+    var changed = audience !== root.getAttribute("data-audience");
     show(audience, "stored");
     store(audience);
-    announce("Now showing the version " + versionName(audience) + ".");
+    var message = changed
+      ? "Now showing the version " + versionName(audience) + "."
+      : "Saved: you are reading the version " + versionName(audience) + ".";
+    if (saved && !inPlace) {
+      saved.textContent = "\u2713 " + message + " You can switch at any time.";
+      saved.hidden = false;
+    }
+    announce(message);
+  }
+
+  /* After a notice or a prompt closes, focus goes where the reader is, never to the top: the
+     first heading in view of the version shown (or the one whose section is in view), else
+     the chooser's selected option; preventScroll keeps the page where it is. */
+  function focusWhereTheReaderIs() {
+    var header = document.querySelector(".md-header");
+    var top = header ? header.getBoundingClientRect().bottom : 0;
+    var visible = function (element) { return element.getClientRects().length > 0; };
+    var headings = Array.prototype.filter.call(
+      document.querySelectorAll(".md-content h1, .md-content h2[id], .md-content h3[id], .md-content h4[id]"),
+      visible
+    );
+    var inView = null;
+    var above = null;
+    headings.forEach(function (heading) {
+      var y = heading.getBoundingClientRect().top;
+      if (y < top) above = heading;
+      else if (y < window.innerHeight && !inView) inView = heading;
+    });
+    var target = inView || above || document.querySelector(".lems-chooser input[data-lems-audience-input]:checked");
+    if (!target) return;
+    if (!target.matches("input") && !target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+    target.focus({ preventScroll: true });
+  }
+
+  /* The home page's welcome closes once answered: focus moves to the same answer in the
+     chooser, not lost to the top of the document. */
+  function keepFocus(input) {
+    if (input.getClientRects().length) return;
+    var chooser = document.querySelector(".lems-chooser input[data-lems-audience-input]:checked");
+    if (chooser) chooser.focus({ preventScroll: true });
+  }
+
+  /* The fragment names a section of the version the reader has just left: without it, a reload
+     keeps the version they chose. */
+  function dropFragment() {
+    try {
+      var url = new URL(window.location.href);
+      url.hash = "";
+      window.history.replaceState(window.history.state, "", url.toString());
+    } catch (error) { /* the address keeps its fragment; the choice is stored all the same */ }
   }
 
   function audienceOfAnchor(id) {
@@ -115,23 +171,47 @@
 
   document.querySelectorAll("input[data-lems-audience-input]").forEach(function (input) {
     input.addEventListener("change", function () {
-      if (input.checked) choose(input.value);
+      if (!input.checked) return;
+      choose(input.value);
+      keepFocus(input);
+    });
+    /* A click or Space on the option already selected: no change event follows, so these
+       answer (Chromium fires no click for Space on a checked radio button; others may, hence
+       one answer per gesture). A new choice is still the change event's: the version is not
+       yet shown when its click arrives. */
+    var confirmed = 0;
+    var confirm = function () {
+      if (!input.checked || input.value !== root.getAttribute("data-audience")) return;
+      if (Date.now() - confirmed < 500) return;
+      confirmed = Date.now();
+      choose(input.value);
+      keepFocus(input);
+    };
+    input.addEventListener("click", confirm);
+    input.addEventListener("keyup", function (event) {
+      if (event.key === " ") confirm();
     });
   });
 
+  /* "Back to the version for ...": that version becomes the reader's choice, at the same
+     place on the page. */
   document.querySelectorAll("[data-lems-switch-to]").forEach(function (button) {
     button.addEventListener("click", function () {
-      choose(button.getAttribute("data-lems-switch-to"));
-      var chooser = document.querySelector('input[data-lems-audience-input]:checked');
-      if (chooser) chooser.focus();
+      var y = window.scrollY;
+      root.removeAttribute("data-audience-previous");
+      choose(button.getAttribute("data-lems-switch-to"), true);
+      dropFragment();
+      window.scrollTo(window.scrollX, y);
+      focusWhereTheReaderIs();
     });
   });
 
+  /* "Keep this version": stored, so the next page opens in it too. */
   document.querySelectorAll("[data-lems-dismiss]").forEach(function (button) {
     button.addEventListener("click", function () {
-      root.setAttribute("data-audience-source", "link");
-      var chooser = document.querySelector("input[data-lems-audience-input]:checked");
-      if (chooser) chooser.focus();
+      root.removeAttribute("data-audience-previous");
+      choose(root.getAttribute("data-audience"), true);
+      focusWhereTheReaderIs();
     });
   });
 
