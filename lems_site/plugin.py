@@ -27,7 +27,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from lems_site import audiences, review, search, vocabulary
+from lems_site import audiences, review, search, urgent, vocabulary
 from lems_site.checks import Report, check_rendered_html, is_inside, links, run_source_checks, site_text
 from lems_site.config import LemsConfig, Settings, settings_for
 from lems_site.diagrams import drawing
@@ -170,6 +170,9 @@ class LemsPlugin(BasePlugin[LemsConfig]):
         self.settings = settings_for(self.config, config)
         labels = {a.id: a.block_label for a in self.config.audiences}
         config.markdown_extensions.append(audiences.AudienceExtension(labels=labels))
+        # The callout's markup is a theme template, so overrides/ can restyle it like the rest.
+        render = urgent.template_renderer(config.theme.get_env())
+        config.markdown_extensions.append(urgent.UrgentExtension(render=render))
         _guard_mermaid2(config)
         return config
 
