@@ -74,9 +74,7 @@ def test_callout_is_first_without_javascript(visit):
 def test_the_check_fails_where_the_callout_is_pushed_down(visit):
     """The position check can fail: the same page with the callout moved below both versions."""
     page = visit(**PHONE).open("treatment/ivig/?audience=patient", wait_for_diagrams=False)
-    page.evaluate(
-        "(() => { const u = document.querySelector('section.lems-urgent'); u.parentNode.appendChild(u); })()"
-    )
+    page.evaluate("(() => { const u = document.querySelector('section.lems-urgent'); u.parentNode.appendChild(u); })()")
     with pytest.raises(AssertionError):
         _check_callout(page, "moved")
 
