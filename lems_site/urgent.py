@@ -105,7 +105,7 @@ def check_blocks(doc: Document, *, required: bool) -> list[Problem]:
     """Problems with the page's urgent blocks, each at its opening line.
 
     One block where required, at the top level and before the first audience block, with
-    content and a phone link, and a plain-text title.
+    content, a citation and a phone link, and a plain-text title.
     """
     problems = []
     blocks = urgent_blocks(doc)
@@ -165,7 +165,16 @@ def check_blocks(doc: Document, *, required: bool) -> list[Problem]:
                     "e.g. [999](tel:999)",
                 )
             )
-        elif not any(_PHONE_LINK.search(text) for _, text in content):
+        elif not any(_CITATION.search(text) for _, text in content):
+            problems.append(
+                Problem(
+                    doc.rel,
+                    block.start,
+                    f"'/// {URGENT_BLOCK_NAME}' block cites no source: cite the warning signs to the sources "
+                    "on this page that give them, such as [@key]",
+                )
+            )
+        if content and not any(_PHONE_LINK.search(text) for _, text in content):
             problems.append(
                 Problem(
                     doc.rel,
@@ -234,5 +243,7 @@ def _title_line(doc: Document) -> int:
 
 # A Markdown link to a phone number, or an HTML one: `](tel:...)`, `href="tel:...`.
 _PHONE_LINK = re.compile(r"\]\(\s*<?tel:|href\s*=\s*[\"']?tel:", re.I)
+# A Pandoc citation: `[@key]` or `[@a; @b]` (checked in full by references/citations.py).
+_CITATION = re.compile(r"\[[^\]]*@[^\]]*\]")
 # Markdown or HTML in a title that is shown as plain text.
 _MARKUP = re.compile(r"\]\(|[<`*_]")

@@ -41,7 +41,7 @@ def test_source_checks_report_every_problem_in_one_run():
     )
     assert result.returncode == 1
     assert result.stdout == _expected()
-    assert result.stdout.splitlines()[-1] == "52 problems found"
+    assert result.stdout.splitlines()[-1] == "54 problems found"
     assert _snapshot() == before
 
 
@@ -56,7 +56,7 @@ def test_overdue_reviews_fail_only_under_the_scheduled_flag():
     ]
     relaxed = subprocess.run(args, cwd=ROOT, capture_output=True, text=True).stdout.splitlines()
     strict = subprocess.run(args + ["--fail-overdue"], cwd=ROOT, capture_output=True, text=True).stdout.splitlines()
-    assert relaxed[-1] == "52 problems found" and strict[-1] == "53 problems found"
+    assert relaxed[-1] == "54 problems found" and strict[-1] == "55 problems found"
     assert "1 review overdue (reported only; --fail-overdue makes them fail)" in relaxed
 
 

@@ -35,6 +35,7 @@ GOOD = """\
 /// urgent | Call 999 (UK), 112 (Europe) or 911 (US) now if
 - you have trouble breathing
 
+This needs care in hospital [@stickler2019lambert].
 Call now: [999](tel:999), [112](tel:112), [911](tel:911).
 ///
 
@@ -103,15 +104,17 @@ def test_a_required_page_without_a_block_is_reported_at_its_first_version():
 
 
 def test_a_second_block_is_refused():
-    text = GOOD.replace("/// audience | patient", "/// urgent\nCall [999](tel:999).\n///\n\n/// audience | patient", 1)
+    text = GOOD.replace(
+        "/// audience | patient", "/// urgent\nCall [999](tel:999) [@a].\n///\n\n/// audience | patient", 1
+    )
     assert check(text) == [
-        "docs/page.md:9: second '/// urgent' block (the first is at line 3): a page has one urgent-help callout; "
+        "docs/page.md:10: second '/// urgent' block (the first is at line 3): a page has one urgent-help callout; "
         "merge the two"
     ]
 
 
 def test_a_block_inside_an_audience_block_is_refused():
-    text = "# T\n\n/// audience | patient\n/// urgent\nCall [999](tel:999).\n///\n///\n"
+    text = "# T\n\n/// audience | patient\n/// urgent\nCall [999](tel:999) [@a].\n///\n///\n"
     assert check(text) == [
         "docs/page.md:4: '/// urgent' block inside '/// audience | patient' (opened at line 3): "
         "move it above the first audience block, so that every version shows it"
@@ -119,7 +122,7 @@ def test_a_block_inside_an_audience_block_is_refused():
 
 
 def test_a_block_inside_another_block_is_refused():
-    text = "# T\n\n/// details | More\n/// urgent\nCall [999](tel:999).\n///\n///\n"
+    text = "# T\n\n/// details | More\n/// urgent\nCall [999](tel:999) [@a].\n///\n///\n"
     assert check(text) == [
         "docs/page.md:4: '/// urgent' block inside '/// details | More' (opened at line 3): "
         "write it at the top level of the page, after the title"
@@ -127,7 +130,7 @@ def test_a_block_inside_another_block_is_refused():
 
 
 def test_a_block_after_the_first_audience_block_is_refused():
-    text = "# T\n\n/// audience | patient\nText.\n///\n\n/// urgent\nCall [999](tel:999).\n///\n"
+    text = "# T\n\n/// audience | patient\nText.\n///\n\n/// urgent\nCall [999](tel:999) [@a].\n///\n"
     assert check(text) == [
         "docs/page.md:7: '/// urgent' block after the first '/// audience' block (line 3): "
         "move it above, just after the title, so readers meet it first"
@@ -142,14 +145,21 @@ def test_an_empty_block_is_refused():
 
 
 def test_a_block_without_a_phone_link_is_refused():
-    assert check("# T\n\n/// urgent\nCall 999.\n///\n") == [
+    assert check("# T\n\n/// urgent\nCall 999 [@a].\n///\n") == [
         "docs/page.md:3: '/// urgent' block has no phone link a reader can tap: write the numbers as links, "
         "e.g. [999](tel:999), [112](tel:112), [911](tel:911)"
     ]
 
 
+def test_a_block_without_a_citation_is_refused():
+    assert check("# T\n\n/// urgent\nCall [999](tel:999).\n///\n") == [
+        "docs/page.md:3: '/// urgent' block cites no source: cite the warning signs to the sources on this page "
+        "that give them, such as [@key]"
+    ]
+
+
 def test_markup_in_the_title_is_refused():
-    assert check("# T\n\n/// urgent | Call [999](tel:999) now\nCall [999](tel:999).\n///\n") == [
+    assert check("# T\n\n/// urgent | Call [999](tel:999) now\nCall [999](tel:999) [@a].\n///\n") == [
         "docs/page.md:3: the title of '/// urgent' is shown as plain text, so links and emphasis in it would "
         "show as typed: got 'Call [999](tel:999) now'; put links in the block's text"
     ]
