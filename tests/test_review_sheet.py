@@ -290,7 +290,11 @@ def test_the_ivig_page_pairs_every_citation(tmp_path):
     for row in sheet.rows:
         assert row["text"] and not any(mark in row["text"] for mark in ("[@", "**", "](", "{#"))
     urgent = sheet.rows[0]
-    assert urgent["section"] == "none" and urgent["pairs"] == [("cslbehring2017privigen", 1), ("fda2013thrombosis", 1)]
+    assert urgent["section"] == "none" and urgent["pairs"] == [
+        ("cslbehring2017privigen", 1),
+        ("fda2013thrombosis", 1),
+        ("intimmunopharmacol2006adverse", 1),
+    ]
     first = next(row for row in sheet.rows if row["section"] == "patient")
     assert first["text"] == "A medicine called amifampridine (3,4-DAP) comes first." and first["pairs"] == [
         ("skeie2010guidelines", 1)
