@@ -88,14 +88,14 @@ def test_the_split_check_can_fail(visit, tmp_path):
 def test_print_styles_keep_headings_with_their_text_and_drop_abbreviation_underlines(visit):
     page = visit().open("treatment/ivig/?audience=professional")
     screen_abbr = page.evaluate(
-        "(() => { const s = getComputedStyle(document.querySelector('article abbr[title]'));"
+        "(() => { const s = getComputedStyle(document.querySelector('article abbr.lems-abbr'));"
         " return [s.textDecorationLine, s.borderBottomStyle]; })()"
     )
     assert screen_abbr != ["none", "none"]  # on screen they are underlined: the rule below is print's
     page.emulate_media(media="print")
     styles = page.evaluate(
         """(() => {
-      const abbr = getComputedStyle(document.querySelector('article abbr[title]'));
+      const abbr = getComputedStyle(document.querySelector('article abbr.lems-abbr'));
       const h2 = getComputedStyle(document.querySelector('.lems-audience[data-audience="professional"] h2'));
       const diagram = getComputedStyle(document.querySelector('.lems-diagram'));
       return {abbr: abbr.textDecorationLine, abbrBorder: abbr.borderBottomStyle, h2: h2.breakAfter,

@@ -98,3 +98,12 @@ def test_forced_colours_keep_the_callout_outlined(visit):
         " return [s.borderTopStyle, parseFloat(s.borderTopWidth)]; })()"
     )
     assert style[0] == "solid" and style[1] >= 2
+
+
+@pytest.mark.parametrize("path", ["safety/", "treatment/ivig/", "treatment/symptomatic/"])
+def test_no_accessibility_violations_in_the_dark_palette(visit, path):
+    page = visit(color_scheme="dark", **PHONE).open(f"{path}?audience=patient", wait_for_diagrams=False)
+    background = page.evaluate("getComputedStyle(document.querySelector('section.lems-urgent')).backgroundColor")
+    assert background != "rgb(255, 255, 255)"
+    count, report = violations(page)
+    assert count == 0, report
