@@ -77,6 +77,9 @@ class LemsConfig(base.Config):
     repository = c.Type(str, default="")
     # The page (and section) that explains review statuses; the status box links to it.
     review_policy = c.Type(str, default="")
+    # Pages that must open with a `/// urgent` callout (lems_site/urgent.py): fnmatch patterns
+    # relative to docs_dir, such as `treatment/*.md` (`*` also matches across folders).
+    urgent_help = c.ListOfItems(c.Type(str), default=[])
     # Empty: the user's cache folder (outside the repository, so no pull request can fill it).
     cache_dir = c.Type(str, default="")
 
@@ -125,6 +128,10 @@ class Settings:
     research_dir: str = ""  # empty: the site keeps no research files
     # Where pymdownx.snippets may include from (absolute): folders or single files.
     snippet_bases: tuple[str, ...] = ()
+    # Pages that must carry an urgent-help block (patterns relative to docs_dir), and the
+    # mkdocs.yml they are written in (for messages).
+    urgent_pages: tuple[str, ...] = ()
+    config_file: str = ""
 
     @property
     def docs_dir_rel(self) -> str:
@@ -148,6 +155,8 @@ def settings_for(options: LemsConfig, mkdocs_config) -> Settings:
         glossary_path=os.path.join(docs_dir, options.glossary),
         cache_dir=os.path.join(root, options.cache_dir) if options.cache_dir else default_cache_dir(root),
         snippet_bases=snippet_bases(mkdocs_config, root, docs_dir),
+        urgent_pages=tuple(options.urgent_help),
+        config_file=os.path.abspath(mkdocs_config.config_file_path),
     )
 
 

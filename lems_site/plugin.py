@@ -14,11 +14,13 @@ import functools
 import html as _html
 import logging
 import os
+import posixpath
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from jinja2 import Environment
+from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -27,7 +29,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from lems_site import audiences, review, search, vocabulary
+from lems_site import audiences, review, search, urgent, vocabulary
 from lems_site.checks import Report, check_rendered_html, is_inside, links, run_source_checks, site_text
 from lems_site.config import LemsConfig, Settings, settings_for
 from lems_site.diagrams import drawing
@@ -170,6 +172,9 @@ class LemsPlugin(BasePlugin[LemsConfig]):
         self.settings = settings_for(self.config, config)
         labels = {a.id: a.block_label for a in self.config.audiences}
         config.markdown_extensions.append(audiences.AudienceExtension(labels=labels))
+        # The callout's markup is a theme template, so overrides/ can restyle it like the rest.
+        render = urgent.template_renderer(config.theme.get_env())
+        config.markdown_extensions.append(urgent.UrgentExtension(render=render))
         _guard_mermaid2(config)
         return config
 
@@ -315,7 +320,15 @@ class LemsPlugin(BasePlugin[LemsConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         # Last: every other plugin (mermaid2 adds its loader here) has finished with the page.
         state = self.pages.get(page.file.src_uri, PageState())
-        output = _fill_diagrams(output, state.diagrams)
+        if state.diagrams:
+            if self.env is None:
+                self.env = config.theme.get_env()
+            output = _fill_diagrams(
+                output,
+                state.diagrams,
+                render=self.env.get_template("partials/lems/diagram.html").render,
+                save=functools.partial(self._save_diagram, page, config),
+            )
         output = audiences.tag_toc(output, state.anchors)
         return self._secure(material_fixes.fix(output), self._rel(page))
 
@@ -447,6 +460,17 @@ class LemsPlugin(BasePlugin[LemsConfig]):
             log.warning(f"{where}: removed from Mermaid's drawing as unsafe: {dropped}")
         return prepared.svg
 
+    def _save_diagram(self, page: Page, config: MkDocsConfig, number: int, text: str) -> str:
+        """Write one drawing beside its page in the built site; its address relative to the page."""
+        folder, name = posixpath.split(page.file.dest_uri)
+        stem = os.path.splitext(name)[0]
+        file_name = f"diagram-{number}.svg" if stem == "index" else f"{stem}.diagram-{number}.svg"
+        target = os.path.join(config.site_dir, folder, file_name)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        return file_name
+
     def _close_drawer(self) -> None:
         drawer = getattr(self, "drawer", None)
         if drawer is not None:
@@ -484,6 +508,8 @@ class LemsPlugin(BasePlugin[LemsConfig]):
                     audiences=[a for a in audience_list if a["id"] in present],
                     reviewed=self._reviewed(page),
                 ),
+                # Printed at the top of the sheet, with the page's address (print-source.html).
+                "last_updated": review.status_values(page.meta)["last_updated"],
                 # Only a page with citations loads the preview's script and style.
                 "cites": page.file.src_uri in self.citing_pages,
                 "report_url": review.report_url(
@@ -600,9 +626,21 @@ def _prepare(result: drawing.Drawing, element_id: str) -> drawing.Prepared | Non
         return None
 
 
-def _fill_diagrams(output: str, diagrams: list[str]) -> str:
+def _fill_diagrams(output: str, diagrams: list[str], *, render, save=None) -> str:
+    """Each placeholder becomes its drawing, in the markup of partials/lems/diagram.html.
+
+    `save(number, svg_text)` writes a tall drawing as a file of its own and gives its address.
+    """
     for number, svg in enumerate(diagrams, start=1):
-        output = output.replace(DIAGRAM_PLACE.format(number=number), f'<div class="lems-diagram">{svg}</div>', 1)
+        size = drawing.size_of(svg)
+        full_size = ""
+        if size is not None:
+            if size.tall and save is not None:
+                full_size = save(number, drawing.standalone(svg, size))
+            svg = drawing.with_minimum_width(svg, size)
+        # Markup: the drawing went through prepare_svg's allowlist; the title is escaped by the template.
+        html = render(svg=Markup(svg), title=drawing.title_of(svg), full_size=full_size)
+        output = output.replace(DIAGRAM_PLACE.format(number=number), html, 1)
     return output
 
 

@@ -441,7 +441,7 @@ def build(
             {
                 "id": f"audience-{audience}" if audience else "audience-none",
                 "version": version,
-                "label": audiences.get(audience, audience) if audience else "Outside the audience versions",
+                "label": audiences.get(audience, audience) if audience else EVERY_VERSION_LABEL,
                 "groups": groups,
                 "sentences": len(cited),
                 "all_sentences": len(items),
@@ -483,6 +483,9 @@ def page_stem(rel: str, docs_dir: str) -> str:
     return os.path.splitext(inside)[0].replace("/", "-")
 
 
+# Cited text outside the audience blocks, such as the urgent-help callout, which every version shows.
+EVERY_VERSION_LABEL = "Every version (urgent help, text outside the versions)"
+
 _DATES = (
     ("last_updated", "Last updated"),
     ("next_review", "Next review due"),
@@ -490,14 +493,14 @@ _DATES = (
 
 
 def _audiences_in_order(doc: Document, found: list[Sentence]) -> list:
-    """Audiences as their blocks appear on the page; text outside every block last."""
-    order = []
-    for block in doc.audience_blocks():
-        if block.argument not in order:
-            order.append(block.argument)
-    present = {s.audience for s in found}
-    result = [a for a in order if a in present] + [a for a in present - set(order) if a]
-    return result + ([None] if None in present else [])
+    """Audiences in the order their text appears on the page.
+
+    Text outside every block (the urgent-help callout, first on its page) stands where it is.
+    """
+    first: dict = {}
+    for sentence in found:
+        first.setdefault(sentence.audience, sentence.line)
+    return sorted(first, key=first.get)
 
 
 def _sentence_values(sentence: Sentence, section: int, entries, formatted, marks, kept, seen_keys) -> dict:

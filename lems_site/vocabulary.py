@@ -56,6 +56,14 @@ PLACEHOLDER_ADVICE = {
     # Every other audience, the patient one included.
     None: ("Use short sentences and everyday words.", "Explain each medical word the first time you use it."),
 }
+# ... and into the urgent-help callout of a page that must have one: refused the same way.
+PLACEHOLDER_URGENT = (
+    "Write the warning signs that need an ambulance here, as this page's sources give them.",
+    "Say why they are urgent, and cite this page's sources.",
+)
+# The Markdown block that holds a page's urgent-help callout, shown in every version:
+# /// urgent | Call 999 (UK), 112 (EU) or 911 (US) now if
+URGENT_BLOCK_NAME = "urgent"
 
 # A reference whose details are still being checked: what the plain-language version says,
 # and the word before the fields still unconfirmed in the others ("Unconfirmed: journal, year").

@@ -21,9 +21,17 @@ import sys
 
 import yaml
 
+from lems_site import urgent
 from lems_site.checks.site_text import markup_in
 from lems_site.driver import lems_plugin, load_site
-from lems_site.vocabulary import BLOCK_NAME, DEFAULT_REVIEW_STATUS, PLACEHOLDER_ADVICE, PLACEHOLDER_OPENING
+from lems_site.vocabulary import (
+    BLOCK_NAME,
+    DEFAULT_REVIEW_STATUS,
+    PLACEHOLDER_ADVICE,
+    PLACEHOLDER_OPENING,
+    PLACEHOLDER_URGENT,
+    URGENT_BLOCK_NAME,
+)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -39,6 +47,15 @@ BLOCK = """/// {block} | {audience}
 # The placeholder of each version (vocabulary.py: the checks refuse every one of these sentences).
 # An audience added in mkdocs.yml gets the advice for patients.
 MAKE_FORM = 'make new-page title="Breathing and swallowing" page=treatment/breathing.md section=Treatment'
+# A page listed in urgent_help opens with the urgent-help callout, in every version.
+URGENT = f"""/// {{block}} | Call 999 (UK), 112 (Europe) or 911 (US) now if
+- {PLACEHOLDER_URGENT[0]}
+
+{PLACEHOLDER_URGENT[1]}
+Call now: [999](tel:999) in the UK, [112](tel:112) in Europe, [911](tel:911) in the US.
+///
+
+"""
 
 # "&" is plain text (escaped in YAML by the YAML library, in HTML by Markdown), as long as it
 # does not start a character reference, which site_text.markup_in refuses.
@@ -98,7 +115,14 @@ def main(argv=None) -> int:
     slug = os.path.splitext(os.path.basename(args.path))[0]
     versions = " and for ".join(a.version_name for a in plugin.config.audiences)
     description = args.description or f"{title}: what it means for people with LEMS, for {versions}."
-    page = render_page(title, description, today, slug, plugin.config.audiences)
+    page = render_page(
+        title,
+        description,
+        today,
+        slug,
+        plugin.config.audiences,
+        with_urgent=urgent.is_required(args.path, tuple(plugin.config.urgent_help)),
+    )
     os.makedirs(os.path.dirname(target), exist_ok=True)
     with open(target, "x", encoding="utf-8") as handle:
         handle.write(page)
@@ -110,8 +134,13 @@ def main(argv=None) -> int:
     return 0
 
 
-def render_page(title: str, description: str, today: _dt.date, slug: str, audiences) -> str:
-    """The new page: front matter written by the YAML library, then one block per audience."""
+def render_page(
+    title: str, description: str, today: _dt.date, slug: str, audiences, *, with_urgent: bool = False
+) -> str:
+    """The new page: front matter written by the YAML library, then one block per audience.
+
+    A page that must have the urgent-help callout gets it first, after the title.
+    """
     front = {
         "title": title,
         "description": description,
@@ -130,7 +159,8 @@ def render_page(title: str, description: str, today: _dt.date, slug: str, audien
         for a in audiences
     )
     dumped = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=1000)
-    return f"---\n{dumped}---\n\n# {title}\n\n{blocks}"
+    callout = URGENT.format(block=URGENT_BLOCK_NAME) if with_urgent else ""
+    return f"---\n{dumped}---\n\n# {title}\n\n{callout}{blocks}"
 
 
 def placeholder(audience: str, version_name: str) -> str:

@@ -41,7 +41,7 @@ def test_source_checks_report_every_problem_in_one_run():
     )
     assert result.returncode == 1
     assert result.stdout == _expected()
-    assert result.stdout.splitlines()[-1] == "42 problems found"
+    assert result.stdout.splitlines()[-1] == "54 problems found"
     assert _snapshot() == before
 
 
@@ -56,7 +56,7 @@ def test_overdue_reviews_fail_only_under_the_scheduled_flag():
     ]
     relaxed = subprocess.run(args, cwd=ROOT, capture_output=True, text=True).stdout.splitlines()
     strict = subprocess.run(args + ["--fail-overdue"], cwd=ROOT, capture_output=True, text=True).stdout.splitlines()
-    assert relaxed[-1] == "42 problems found" and strict[-1] == "43 problems found"
+    assert relaxed[-1] == "54 problems found" and strict[-1] == "55 problems found"
     assert "1 review overdue (reported only; --fail-overdue makes them fail)" in relaxed
 
 
@@ -99,7 +99,17 @@ def test_mkdocs_strict_build_fails_with_the_same_lines_plus_rendered_html_and_li
     ):
         assert link in expected and warnings.count(link) == 1
     assert not [line for line in warnings if "in the built page" in line], warnings
-    assert len(warnings) == len(expected) + 2
+    # A phone link that is not digits is refused again in the HTML, where it would reach readers.
+    assert (
+        "docs/urgent.md:16: <a href>: phone link 'tel:999-000' must be 'tel:' then digits only, with an optional"
+        " leading '+' (no spaces, dashes or letters), e.g. tel:999 or tel:+441234567890 (found in the rendered page)"
+        in warnings
+    )
+    assert (
+        "mkdocs.yml:18: urgent_help pattern 'emergency/*.md' of the lems plugin matches no page: write a path relative to docs_dir, such as safety.md or treatment/*.md"
+        in warnings
+    )
+    assert len(warnings) == len(expected) + 4
     assert _snapshot() == before
 
 

@@ -250,3 +250,26 @@ def test_make_new_page_alone_prints_the_make_form_and_fails_before_running_anyth
     )
     assert "--title" not in result.stdout and "Error 2" not in result.stderr
     assert result.stderr.strip().endswith("title= and page= are required.  Stop.")
+
+
+def test_a_page_listed_in_urgent_help_starts_with_the_callout_and_passes(tmp_path):
+    config = copy_site(tmp_path)
+    args = ["scripts/new_page.py", "--config", str(config), "--today", "2026-11-22", "--section", "Treatment"]
+    assert run(*args, "--title", "Breathing", "--path", "treatment/breathing.md").returncode == 0
+    assert run(*args, "--title", "Respite", "--path", "living/respite.md").returncode == 0
+    treatment = (tmp_path / "docs" / "treatment" / "breathing.md").read_text()
+    other = (tmp_path / "docs" / "living" / "respite.md").read_text()
+    assert treatment.index("# Breathing\n\n/// urgent | Call 999") < treatment.index("/// audience | patient")
+    assert "[999](tel:999)" in treatment and "/// urgent" not in other
+    checked = run("scripts/validate.py", "--config", str(config)).stdout
+    assert "breathing.md:11: page has no '/// urgent' block" not in checked
+    # Like the versions, the callout cannot be published before it is written and cited.
+    assert "docs/treatment/breathing.md:12: placeholder text from the new-page scaffold" in checked
+    assert "docs/treatment/breathing.md:11: '/// urgent' block cites no source" in checked
+    # Without it, the treatment page would be refused.
+    start = treatment.index("/// urgent")
+    (tmp_path / "docs" / "treatment" / "breathing.md").write_text(
+        treatment[:start] + treatment[treatment.index("/// audience") :]
+    )
+    refused = run("scripts/validate.py", "--config", str(config)).stdout
+    assert "docs/treatment/breathing.md:11: page has no '/// urgent' block" in refused

@@ -271,7 +271,8 @@ def test_the_ivig_page_pairs_every_citation(tmp_path):
     report, html = sheet_for(os.path.join(ROOT, "mkdocs.yml"), rel)
     sheet = parse(html)
     cited = report.citations[rel]
-    assert {row["section"] for row in sheet.rows} == {"patient", "professional"}
+    # The urgent-help callout, shown in every version, first: as on the page.
+    assert {row["section"] for row in sheet.rows} == {"none", "patient", "professional"}
     # Every citation key is in a pair of a sentence at its line, and counted once there.
     for citation in cited:
         for key in citation.keys:
@@ -282,13 +283,19 @@ def test_the_ivig_page_pairs_every_citation(tmp_path):
     assert sum(times for row in sheet.rows for _, times in row["pairs"]) == sum(len(c.keys) for c in cited)
     # Both versions in page order: every patient sentence comes before every professional one.
     sections = [row["section"] for row in sheet.rows]
-    assert sections == sorted(sections, key=["patient", "professional"].index)
+    assert sections == sorted(sections, key=["none", "patient", "professional"].index)
     lines = [row["lines"][0] for row in sheet.rows]
     assert lines == sorted(lines)
     # Plain text: no Markdown or citation left in a sentence.
     for row in sheet.rows:
         assert row["text"] and not any(mark in row["text"] for mark in ("[@", "**", "](", "{#"))
-    first = sheet.rows[0]
+    urgent = sheet.rows[0]
+    assert urgent["section"] == "none" and urgent["pairs"] == [
+        ("cslbehring2017privigen", 1),
+        ("fda2013thrombosis", 1),
+        ("intimmunopharmacol2006adverse", 1),
+    ]
+    first = next(row for row in sheet.rows if row["section"] == "patient")
     assert first["text"] == "A medicine called amifampridine (3,4-DAP) comes first." and first["pairs"] == [
         ("skeie2010guidelines", 1)
     ]

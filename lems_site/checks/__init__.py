@@ -7,7 +7,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from lems_site import audiences, review_records
+from lems_site import audiences, review_records, urgent
 from lems_site import review as frontmatter
 from lems_site import sources as document
 from lems_site.checks import files, glossary, headings, raw_html, readability, site_text, snippets, unfinished, wording
@@ -99,6 +99,7 @@ def run_source_checks(settings: Settings, *, today: _dt.date | None = None) -> R
         report.problems.extend(_check_included(path, rel(path)))
 
     report.problems.extend(_check_glossary(settings, report, rel))
+    report.problems.extend(_check_urgent_patterns(settings, report))
 
     # The clinical review each page shows is computed from the committed records, never typed.
     records, problems = review_records.load(settings.root, report.documents, settings.audiences, today)
@@ -136,6 +137,23 @@ def _check_included(path: str, rel: str) -> list[Problem]:
     return raw_html.check_text(text, rel)
 
 
+def _check_urgent_patterns(settings: Settings, report: Report) -> list[Problem]:
+    if not settings.urgent_pages:
+        return []
+    pages = [urgent.page_path(rel, settings.docs_dir_rel) for rel in report.documents]
+    try:
+        with open(settings.config_file, encoding="utf-8") as handle:
+            config_text = handle.read()
+    except OSError:
+        config_text = ""
+    return urgent.check_patterns(
+        settings.urgent_pages,
+        pages,
+        config_rel=relpath(settings.config_file, settings.root),
+        config_text=config_text,
+    )
+
+
 def _check_glossary(settings: Settings, report: Report, rel) -> list[Problem]:
     if not (settings.abbreviations_path and os.path.isfile(settings.abbreviations_path)):
         return []
@@ -161,6 +179,8 @@ def check_document(doc, settings: Settings, today, bib, report: Report, grades=N
     problems = frontmatter.check(doc, today)
     problems.extend(Problem(doc.rel, line, message) for line, message in doc.block_problems)
     problems.extend(audiences.check_blocks(doc, settings.audiences))
+    page = urgent.page_path(doc.rel, settings.docs_dir_rel)
+    problems.extend(urgent.check_blocks(doc, required=urgent.is_required(page, settings.urgent_pages)))
     problems.extend(headings.check(doc))
     problems.extend(site_text.check_front_matter(doc))
     problems.extend(raw_html.check(doc))

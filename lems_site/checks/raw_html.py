@@ -125,6 +125,9 @@ TAG_ATTRIBUTES = {
 }
 URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
 LINK_SCHEMES = frozenset({"https", "mailto"})
+# A phone number readers can tap (the urgent-help callout): digits only, an optional leading +.
+# Anything else after `tel:` is refused, so a link can only ever dial what it shows.
+TEL_NUMBER = re.compile(r"tel:\+?[0-9]+")
 
 # The tokenizer's rule for a tag start: `<` or `</`, then an ASCII letter; the name runs to
 # whitespace, `/` or `>`. Also `<!` and `<?`, which browsers read as comments.
@@ -206,7 +209,7 @@ def check_mermaid(doc: Document) -> list[Problem]:
 
 
 def refused_url(value: str, *, tag: str, attribute: str) -> str | None:
-    """Why an address is refused, or None: https:, mailto: or a path on this site only."""
+    """Why an address is refused, or None: https:, mailto:, tel:digits or a path on this site only."""
     # Browsers drop these before reading the scheme, so "java\tscript:" is "javascript:".
     cleaned = re.sub(r"[\t\n\r]", "", value).strip(" \x00-\x1f")
     scheme = _SCHEME.match(cleaned)
@@ -214,9 +217,17 @@ def refused_url(value: str, *, tag: str, attribute: str) -> str | None:
         return f"<img {attribute}> must be a path on this site (images from other hosts are not loaded)"
     if cleaned.startswith("//"):
         return f"address '{_short(value)}' has no scheme: write https://"
+    if scheme and scheme.group(1).lower() == "tel":
+        if tag == "a" and attribute == "href" and TEL_NUMBER.fullmatch(cleaned):
+            return None
+        return (
+            f"phone link '{_short(value)}' must be 'tel:' then digits only, with an optional leading '+' "
+            "(no spaces, dashes or letters), e.g. tel:999 or tel:+441234567890"
+        )
     if scheme and scheme.group(1).lower() not in LINK_SCHEMES:
         return (
-            f"address '{_short(value)}' uses '{scheme.group(1).lower()}:': only https:, mailto: or a path on this site"
+            f"address '{_short(value)}' uses '{scheme.group(1).lower()}:': "
+            "only https:, mailto:, tel: or a path on this site"
         )
     return None
 
@@ -238,7 +249,7 @@ def _attributes(fragment: str, *, tags: set[str]) -> list[tuple[str, str, str]]:
         attributes={},
         generic_attribute_prefixes=_ALL_PREFIXES,
         attribute_filter=keep,
-        url_schemes={"https", "http", "mailto", "javascript", "data", "vbscript", "file", "ftp", "blob"},
+        url_schemes={"https", "http", "mailto", "tel", "javascript", "data", "vbscript", "file", "ftp", "blob"},
         link_rel=None,
         strip_comments=True,
     )
@@ -359,7 +370,7 @@ def _short(value: str) -> str:
 # fragment or a path (an entity or a colon may hide a scheme): worth a full look.
 _MAYBE_ACTIVE = re.compile(
     r"\son[a-z]+\s*=|(?:href|src|action|formaction|data|poster|srcset|xlink:href)\s*=\s*[\"']?\s*"
-    r"(?!https://|mailto:|#|\.|/)[^\"'>]*[:&]",
+    r"(?!https://|mailto:|tel:\+?[0-9]+[\"'\s>]|#|\.|/)[^\"'>]*[:&]",
     re.I,
 )
 RENDERED_REFUSED = frozenset(DANGEROUS_TAGS) - {"svg", "math", "style", "title", "template", "noscript"}
@@ -390,15 +401,17 @@ def check_rendered(html: str, doc: Document | None, rel: str) -> list[Problem]:
         if not _MAYBE_ACTIVE.search(segment[: segment.find(">") + 1 or len(segment)]):
             continue
         for tag, attribute, value in _attributes(segment, tags={name}):
-            reason = None
+            reason, needle = None, attribute
             if attribute.startswith("on"):
                 reason = f"event-handler attribute '{attribute}' on <{tag}> is not allowed: it runs a script"
             elif attribute in URL_ATTRIBUTES | {"action", "formaction", "xlink:href", "data", "poster", "srcset"}:
                 url_reason = refused_url(value, tag="a", attribute=attribute)
                 if url_reason and _SCHEME.match(re.sub(r"[\t\n\r]", "", value).strip(" \x00-\x1f")):
                     reason = f"<{tag} {attribute}>: {url_reason}"
+                    # A Markdown link has no attribute name in the source: its address names the line.
+                    needle = value if _source_line(doc, value) != 1 else attribute
             if reason:
-                problems.append(Problem(rel, _source_line(doc, attribute), reason + " (found in the rendered page)"))
+                problems.append(Problem(rel, _source_line(doc, needle), reason + " (found in the rendered page)"))
     return problems
 
 

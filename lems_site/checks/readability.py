@@ -13,6 +13,11 @@ from dataclasses import dataclass
 from lems_site.checks.snippets import INLINE_INCLUDE, included_text
 from lems_site.problems import Problem
 from lems_site.sources import HEADING, Document
+from lems_site.urgent import DEFAULT_TITLE
+from lems_site.vocabulary import BLOCK_NAME, URGENT_BLOCK_NAME
+
+# The name the report gives the urgent-help callout's text.
+URGENT_SECTION = f"/// {URGENT_BLOCK_NAME} (urgent help, every version)"
 
 MARKUP = [
     (re.compile(r"<[^>]+>"), " "),  # inline HTML
@@ -55,14 +60,22 @@ def sections(doc: Document, audience: str, include=None) -> list[tuple[int, str,
     """(line, title, plain text) for each heading-delimited section inside the audience's blocks.
 
     Every line readers see counts: paragraphs, lists, table cells, admonitions and their
-    titles, and the text of snippet includes (`include(name)` gives the file, or None).
+    titles, and the text of snippet includes (`include(name)` gives the file, or None). The
+    urgent-help callout is shown to every reader, a frightened one above all: it is graded too.
     """
     result = []
-    for block in doc.audience_blocks():
-        if block.argument != audience:
+    for block in doc.blocks:
+        if block.name == URGENT_BLOCK_NAME:
+            first_title = URGENT_SECTION
+        elif block.name == BLOCK_NAME and block.argument == audience:
+            first_title = "(opening text)"
+        else:
             continue
         end = block.end or (doc.lines[-1][0] + 1 if doc.lines else block.start)
-        title, start, buffer = "(opening text)", block.start, []
+        title, start, buffer = first_title, block.start, []
+        if block.name == URGENT_BLOCK_NAME:
+            # Its title is its heading, read first.
+            buffer.append(_plain(block.argument or DEFAULT_TITLE) + ":")
         in_options = False
         for number, text in doc.lines:
             if number <= block.start or number >= end or doc.is_code(number):

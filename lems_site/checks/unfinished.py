@@ -10,10 +10,10 @@ import re
 
 from lems_site.problems import Problem
 from lems_site.sources import Document
-from lems_site.vocabulary import BLOCK_NAME, PLACEHOLDER_ADVICE, PLACEHOLDER_OPENING
+from lems_site.vocabulary import BLOCK_NAME, PLACEHOLDER_ADVICE, PLACEHOLDER_OPENING, PLACEHOLDER_URGENT
 
 _OPENING = re.compile(re.escape(PLACEHOLDER_OPENING).replace(re.escape("{version_name}"), r".+?"))
-_ADVICE = tuple(sentence for sentences in PLACEHOLDER_ADVICE.values() for sentence in sentences)
+_ADVICE = (*(sentence for sentences in PLACEHOLDER_ADVICE.values() for sentence in sentences), *PLACEHOLDER_URGENT)
 
 
 # Pages about the site itself, not topics: the disclaimer's professional version, say, makes no

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import math
 import os
 import re
 import time
@@ -160,6 +161,75 @@ def prepare_svg(svg: str, *, element_id: str) -> Prepared:
     # The SVG namespace stays the default; the xlink prefix is not needed once hrefs are plain.
     etree.cleanup_namespaces(root)
     return Prepared(svg=etree.tostring(root, encoding="unicode"), removed=removed)
+
+
+# Labels must read at 12 CSS px or more (Mermaid draws them at 16 px): a drawing is never shown
+# narrower than that allows; on a phone it scrolls sideways inside its own region instead.
+MIN_LABEL_PX = 12
+# A drawing taller than this at that width (about a phone screen) also gets a link to itself,
+# full size, to open and zoom on its own.
+TALL_PX = 800
+
+
+@dataclass(frozen=True)
+class Size:
+    """A drawing's natural size (its viewBox) and the size of its labels, in CSS px."""
+
+    width: float
+    height: float
+    label_px: float
+
+    @property
+    def min_width(self) -> float:
+        """The narrowest the drawing may be shown with its labels at MIN_LABEL_PX or more."""
+        return self.width * MIN_LABEL_PX / self.label_px
+
+    @property
+    def tall(self) -> bool:
+        """Whether, at its narrowest, the drawing is taller than a phone screen."""
+        return self.height * self.min_width / self.width > TALL_PX
+
+
+def size_of(svg: str) -> Size | None:
+    """The drawing's Size, or None when it has no usable viewBox."""
+    root = etree.fromstring(svg.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
+    try:
+        _x, _y, width, height = (float(v) for v in (root.get("viewBox") or "").replace(",", " ").split())
+    except ValueError:
+        return None
+    if width <= 0 or height <= 0:
+        return None
+    style = "".join(e.text or "" for e in root.iter(f"{{{SVG_NS}}}style"))
+    # Mermaid's first rule is the drawing's own: `#id{font-family:...;font-size:16px;...}`.
+    match = _ROOT_FONT_SIZE.search(style)
+    label_px = float(match.group(1)) if match else DEFAULT_LABEL_PX
+    return Size(width=width, height=height, label_px=label_px or DEFAULT_LABEL_PX)
+
+
+def title_of(svg: str) -> str:
+    """The drawing's title (Mermaid's accTitle), or empty."""
+    root = etree.fromstring(svg.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
+    title = root.find(f"{{{SVG_NS}}}title")
+    return "".join(title.itertext()).strip() if title is not None else ""
+
+
+def with_minimum_width(svg: str, size: Size) -> str:
+    """The inline drawing, never narrower than its labels allow, and its aspect for print."""
+    root = etree.fromstring(svg.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
+    style = (root.get("style") or "").strip().rstrip(";")
+    extra = f"min-width: {math.ceil(size.min_width)}px; --lems-diagram-aspect: {size.width / size.height:.4f}"
+    root.set("style", f"{style}; {extra};" if style else f"{extra};")
+    return etree.tostring(root, encoding="unicode")
+
+
+def standalone(svg: str, size: Size) -> str:
+    """The drawing as a file of its own, at its natural size (to open and zoom on its own)."""
+    root = etree.fromstring(svg.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
+    root.set("width", f"{size.width:.0f}")
+    root.set("height", f"{size.height:.0f}")
+    if "style" in root.attrib:
+        del root.attrib["style"]
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(root, encoding="unicode") + "\n"
 
 
 def missing_tools(*, chromium: str, mermaid_js: str) -> str:
@@ -322,6 +392,8 @@ _RENDER = """async ([id, source]) => {
   }
 }"""
 
+DEFAULT_LABEL_PX = 16.0  # Mermaid's default fontSize
+_ROOT_FONT_SIZE = re.compile(r"^\s*#[^{\s]+\s*\{[^}]*?font-size:\s*([0-9.]+)px")
 _MERMAID_BLOCK = re.compile(r"""<(?:div|pre|code)\b[^>]*\bclass=["'](?:[^"']*\s)?(?:language-)?mermaid[\s"']""", re.I)
 
 

@@ -10,6 +10,8 @@ from browser.conftest import PAGES, long_date, page_dates
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 AUDIENCES = ["patient", "professional"]
 FOLD = 500
+# The callout's margin and one heading: the answer follows the urgent-help callout directly.
+URGENT_TO_ANSWER = 120
 ALLOWED_INLINE = 3  # the audience head script and Material's two, each hashed by the plugin
 
 # The first block of reading in the visible version: not its label, not a heading.
@@ -74,12 +76,24 @@ def test_deferred_audience_script_still_wires_everything_up(visit):
 
 @pytest.mark.parametrize("audience", AUDIENCES)
 def test_the_answer_starts_on_the_first_screen_of_a_phone(visit, topics, audience):
+    """First what a reader needs most: on the safety and treatment pages the urgent-help
+    callout (when to call 999, 112 or 911), then the answer straight after it; elsewhere the
+    answer itself, within the top 500 px."""
     v = visit(**PHONE)
     late = []
     for path in topics:
         page = v.open(f"{path}?audience={audience}", wait_for_diagrams=False)
         first = page.evaluate(FIRST_CONTENT)
-        if first["top"] >= FOLD:
+        urgent = page.locator(".lems-urgent").bounding_box() if page.locator(".lems-urgent").count() else None
+        if urgent:
+            if urgent["y"] >= FOLD:
+                late.append(f"{path}: the urgent-help callout at y={urgent['y']:.0f}")
+            # Only the version's first heading lies between the callout and the answer.
+            if not 0 <= first["top"] - (urgent["y"] + urgent["height"]) <= URGENT_TO_ANSWER:
+                late.append(
+                    f"{path}: {first['tag']} '{first['text']}' at y={first['top']:.0f}, not right after the callout"
+                )
+        elif first["top"] >= FOLD:
             late.append(f"{path}: {first['tag']} '{first['text']}' at y={first['top']:.0f}")
         # The chooser and the review status stay before it, in view.
         for selector in (".lems-chooser__options", ".lems-status"):

@@ -319,11 +319,75 @@ def test_the_page_gets_its_svg_after_the_search_index_has_read_it(site, tools, t
     )
     plugin._close_drawer()
     assert "<svg" not in content and 'class="mermaid"' not in content
-    page = _fill_diagrams(content, state.diagrams)
-    assert page.count('<div class="lems-diagram"><svg') == 2
+    render = config.theme.get_env().get_template("partials/lems/diagram.html").render
+    page = _fill_diagrams(content, state.diagrams, render=render)
+    assert page.count('<div class="lems-diagram" role="region" tabindex="0" aria-label="Diagram: ') == 2
+    assert page.count('"><svg xmlns="http://www.w3.org/2000/svg" id="lems-diagram-') == 2
     assert 'id="lems-diagram-1"' in page and 'id="lems-diagram-2"' in page
     assert plugin.drawer.launches == 1 and plugin.diagram_counts == {
         "drawn": 1,
         "cached": 1,
         "seconds": pytest.approx(plugin.diagram_counts["seconds"]),
     }
+
+
+# --- Sizes: labels at 12 CSS px or more on a phone, a full-size file for a tall drawing ---------
+
+TALL = (
+    '<svg xmlns="http://www.w3.org/2000/svg" id="lems-diagram-2" width="100%" style="max-width: 600px;" '
+    'viewBox="0 0 600 1800" role="img"><title>Steps &amp; "checks"</title>'
+    "<style>#lems-diagram-2{font-family:sans-serif;font-size:16px;fill:#333;}</style><text>A</text></svg>"
+)
+
+
+def test_a_drawing_is_never_narrower_than_its_labels_allow():
+    size = drawing.size_of(TALL)
+    assert size == drawing.Size(width=600, height=1800, label_px=16)
+    assert size.min_width == 450  # 16 px labels shown at 12 px
+    svg = drawing.with_minimum_width(TALL, size)
+    root = etree.fromstring(svg.encode())
+    assert root.get("style") == "max-width: 600px; min-width: 450px; --lems-diagram-aspect: 0.3333;"
+    # Rounded up, never down: a label never ends below 12 px.
+    odd = drawing.Size(width=667, height=100, label_px=16)
+    assert "min-width: 501px" in drawing.with_minimum_width(TALL, odd)
+
+
+def test_label_size_comes_from_the_drawing_and_defaults_to_mermaids():
+    small = TALL.replace("font-size:16px", "font-size:24px")
+    assert drawing.size_of(small).min_width == 300
+    assert drawing.size_of(TALL.replace("font-size:16px;", "")).label_px == 16
+    assert drawing.size_of(TALL.replace('viewBox="0 0 600 1800" ', "")) is None
+
+
+def test_only_a_tall_drawing_gets_a_full_size_file():
+    assert drawing.size_of(TALL).tall  # 1350 px tall at 450 px wide
+    wide = TALL.replace('viewBox="0 0 600 1800"', 'viewBox="0 0 600 700"')
+    assert not drawing.size_of(wide).tall
+
+
+def test_the_full_size_file_has_its_natural_size_and_no_page_styles():
+    text = drawing.standalone(TALL, drawing.size_of(TALL))
+    assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<svg ')
+    root = etree.fromstring(text.encode())
+    assert (root.get("width"), root.get("height"), root.get("style")) == ("600", "1800", None)
+
+
+def test_the_diagram_markup_is_a_named_scrollable_region_with_a_link_for_a_tall_one(site):
+    from lems_site.plugin import DIAGRAM_PLACE, _fill_diagrams
+
+    config, _ = site
+    render = config.theme.get_env().get_template("partials/lems/diagram.html").render
+    saved = []
+
+    def save(number, text):
+        saved.append((number, text))
+        return f"diagram-{number}.svg"
+
+    wide = TALL.replace('viewBox="0 0 600 1800"', 'viewBox="0 0 600 700"').replace("lems-diagram-2", "lems-diagram-1")
+    html = _fill_diagrams(
+        DIAGRAM_PLACE.format(number=1) + DIAGRAM_PLACE.format(number=2), [wide, TALL], render=render, save=save
+    )
+    assert html.count('role="region" tabindex="0" aria-label="Diagram: Steps &amp; &#34;checks&#34;"') == 2
+    assert [number for number, _ in saved] == [2]
+    assert html.count('<a href="diagram-2.svg">Open the diagram full size') == 1
+    assert "diagram-1.svg" not in html
