@@ -66,7 +66,7 @@ def test_the_copy_of_mermaid_is_up_to_date_once_made():
 
 def _project_docs():
     yield from ("README.md", "CONTRIBUTING.md", "Makefile")
-    for top in (".github", "docs"):
+    for top in (".github", "docs", "research", "reviews", "scripts", "lems_site", "overrides"):
         for folder, subfolders, names in os.walk(os.path.join(ROOT, top)):
             # The copy of Mermaid is npm's, not the project's writing.
             subfolders[:] = [
