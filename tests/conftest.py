@@ -17,6 +17,16 @@ sys.path[:0] = [os.path.join(ROOT, "scripts"), os.path.join(ROOT, "tests")]
 TODAY = _dt.date(2026, 11, 22)
 
 
+def make(*args: str) -> subprocess.CompletedProcess:
+    """`make ARGS` in the checkout as an editor types it, not as a sub-make of `make test`.
+
+    Under `make test` the environment says the suite runs inside make (MAKELEVEL, MAKEFLAGS),
+    and a make started from it then prints "Entering directory" lines an editor never sees.
+    """
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS")}
+    return subprocess.run(["make", *args], cwd=ROOT, capture_output=True, text=True, env=env)
+
+
 @pytest.fixture(scope="session")
 def root() -> str:
     return ROOT

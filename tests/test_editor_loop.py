@@ -2,9 +2,8 @@
 
 import hashlib
 import os
-import subprocess
 
-from conftest import ROOT
+from conftest import ROOT, make
 from test_new_page import copy_site, run
 
 
@@ -48,7 +47,7 @@ def test_the_real_site_links_pass_the_source_walk():
 
 
 def test_make_check_needs_only_the_python_environment():
-    plan = subprocess.run(["make", "-n", "check"], cwd=ROOT, capture_output=True, text=True)
+    plan = make("-n", "check")
     assert plan.returncode == 0, plan.stderr
     assert "scripts/validate.py --readability" in plan.stdout
     for other in ("npm", "node_modules", "vendor_assets", "chromium", "mkdocs build"):
@@ -58,10 +57,8 @@ def test_make_check_needs_only_the_python_environment():
 def test_the_copy_of_mermaid_is_up_to_date_once_made():
     # `make test` has made the copy by now: make must not want to copy it again.
     mermaid = "docs/assets/vendor/mermaid/mermaid.esm.min.mjs"
-    assert subprocess.run(["make", "-q", mermaid], cwd=ROOT).returncode == 0
-    assert (
-        "vendor_assets" not in subprocess.run(["make", "-n", "setup"], cwd=ROOT, capture_output=True, text=True).stdout
-    )
+    assert make("-q", mermaid).returncode == 0
+    assert "vendor_assets" not in make("-n", "setup").stdout
 
 
 def _project_docs():

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import yaml
-from conftest import ROOT
+from conftest import ROOT, make
 
 DIAGRAM = """
 ## How it fits {#breathing-how-it-fits}
@@ -243,7 +243,7 @@ def test_a_title_that_starts_a_character_reference_is_refused(tmp_path):
 
 
 def test_make_new_page_alone_prints_the_make_form_and_fails_before_running_anything():
-    result = subprocess.run(["make", "new-page"], cwd=ROOT, capture_output=True, text=True)
+    result = make("new-page")
     assert result.returncode == 2
     assert result.stdout.splitlines()[0] == (
         'usage: make new-page title="Breathing and swallowing" page=treatment/breathing.md section=Treatment'
