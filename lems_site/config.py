@@ -80,6 +80,9 @@ class LemsConfig(base.Config):
     # Pages that must open with a `/// urgent` callout (lems_site/urgent.py): fnmatch patterns
     # relative to docs_dir, such as `treatment/*.md` (`*` also matches across folders).
     urgent_help = c.ListOfItems(c.Type(str), default=[])
+    # Pages about the site itself, not clinical topics (the disclaimer, the editorial policy):
+    # a version of one of these may cite nothing. Patterns as for urgent_help.
+    site_pages = c.ListOfItems(c.Type(str), default=[])
     # Empty: the user's cache folder (outside the repository, so no pull request can fill it).
     cache_dir = c.Type(str, default="")
 
@@ -131,6 +134,8 @@ class Settings:
     # Pages that must carry an urgent-help block (patterns relative to docs_dir), and the
     # mkdocs.yml they are written in (for messages).
     urgent_pages: tuple[str, ...] = ()
+    # Pages whose versions need no citation (patterns relative to docs_dir).
+    site_pages: tuple[str, ...] = ()
     config_file: str = ""
 
     @property
@@ -156,6 +161,7 @@ def settings_for(options: LemsConfig, mkdocs_config) -> Settings:
         cache_dir=os.path.join(root, options.cache_dir) if options.cache_dir else default_cache_dir(root),
         snippet_bases=snippet_bases(mkdocs_config, root, docs_dir),
         urgent_pages=tuple(options.urgent_help),
+        site_pages=tuple(options.site_pages),
         config_file=os.path.abspath(mkdocs_config.config_file_path),
     )
 

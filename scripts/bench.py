@@ -27,6 +27,7 @@ import tempfile
 import timeit
 
 import browser_settings
+import generated_site
 import sitehttp
 import yaml
 
@@ -143,52 +144,12 @@ def _run(command: list[str]) -> None:
         raise RuntimeError(f"{' '.join(command[1:3])} failed:\n" + (result.stdout + result.stderr)[-3000:])
 
 
-def make_generated_site(target: str, pages: int, *, prune: bool) -> tuple[str, int]:
-    """About `pages` pages: the docs, plus copies in copy-NN/ (their links stay inside the copy).
-
-    Its mkdocs.yml INHERITs the real one, setting only the nav and the theme features.
-    """
-    from mkdocs.utils.yaml import yaml_load
-
-    docs = os.path.join(ROOT, "docs")
-    with open(CONFIG, encoding="utf-8") as f:
-        raw = yaml_load(f)
-    per_copy = len(browser_settings.page_paths(docs))
-    copies = max(round(pages / per_copy) - 1, 0)
-    os.makedirs(target)
-    # Real copies under docs/ and of included files: the build refuses links leaving the site.
-    for name in ("overrides", "node_modules"):
-        os.symlink(os.path.join(ROOT, name), os.path.join(target, name))
-    shutil.copy(os.path.join(ROOT, "CONTRIBUTING.md"), target)
-    shutil.copytree(docs, os.path.join(target, "docs"))
-    ignore = shutil.ignore_patterns("assets", "includes")
-    nav = list(raw["nav"])
-    for n in range(1, copies + 1):
-        shutil.copytree(docs, os.path.join(target, "docs", f"copy-{n:02d}"), ignore=ignore)
-        nav.append({f"Copy {n}": _prefixed(raw["nav"], f"copy-{n:02d}/")})
-    # With and without navigation.prune, whatever mkdocs.yml says, so the lever is measured.
-    features = [f for f in raw["theme"].get("features", []) if f != "navigation.prune"]
-    features += ["navigation.prune"] if prune else []
-    config = os.path.join(target, "mkdocs.yml")
-    with open(config, "w", encoding="utf-8") as f:
-        yaml.safe_dump({"INHERIT": CONFIG, "nav": nav, "theme": {"features": features}}, f, sort_keys=False)
-    return config, per_copy * (copies + 1)
-
-
-def _prefixed(nav, prefix: str):
-    if isinstance(nav, str):
-        return prefix + nav
-    if isinstance(nav, list):
-        return [_prefixed(item, prefix) for item in nav]
-    return {title: _prefixed(value, prefix) for title, value in nav.items()}
-
-
 def bench_scaling(workdir: str, sizes: list[int], progress) -> list[dict]:
     rows = []
     for prune in (False, True):
         for size in sizes:
             target = os.path.join(workdir, f"generated-{size}-{'prune' if prune else 'full'}")
-            config, pages = make_generated_site(target, size, prune=prune)
+            config, pages = generated_site.make(target, size, prune=prune)
             times = time_builds(build_commands(config, target), 1, progress)
             rows.append({"pages": pages, "prune": prune, **{k: v[0] for k, v in times.items()}})
             shutil.rmtree(target, ignore_errors=True)

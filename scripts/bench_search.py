@@ -21,6 +21,7 @@ import timeit
 
 import bench
 import browser_settings
+import generated_site
 import sitehttp
 
 QUERY = "magnesium"
@@ -32,7 +33,7 @@ def measure(site_dir: str, workdir: str, large: int, progress) -> list[dict]:
     pages = len(browser_settings.page_paths(os.path.join(bench.ROOT, "docs")))
     rows = [{"pages": pages, **row} for row in weight(site_dir, progress)]
     target = os.path.join(workdir, f"generated-{large}-search")
-    config, pages = bench.make_generated_site(target, large, prune=True)
+    config, pages = generated_site.make(target, large, prune=True)
     progress(f"building {pages} pages")
     built = os.path.join(target, "site")
     bench._run(

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import gzip
 import os
+import subprocess
+import sys
 
 import bench
 import browser_settings
+import generated_site
 import pytest
 import yaml
 
@@ -73,7 +76,7 @@ def test_plain_build_leaves_out_the_lems_plugin_only(monkeypatch, tmp_path):
 
 
 def test_the_generated_site_inherits_the_real_config_and_copies_every_page(tmp_path):
-    config, pages = bench.make_generated_site(str(tmp_path / "g"), 50, prune=True)
+    config, pages = generated_site.make(str(tmp_path / "g"), 50, prune=True)
     per_copy = len(browser_settings.page_paths(os.path.join(bench.ROOT, "docs")))
     assert pages == len(browser_settings.page_paths(str(tmp_path / "g" / "docs"))) and pages % per_copy == 0
     assert abs(pages - 50) <= per_copy
@@ -81,12 +84,25 @@ def test_the_generated_site_inherits_the_real_config_and_copies_every_page(tmp_p
         data = yaml.safe_load(f)
     assert data["INHERIT"] == bench.CONFIG and "navigation.prune" in data["theme"]["features"]
     last = pages // per_copy - 1
-    assert data["nav"][-1] == {f"Copy {last}": bench._prefixed(data["nav"][:-last], f"copy-{last:02d}/")}
+    assert data["nav"][-1] == {f"Copy {last}": generated_site._prefixed(data["nav"][:-last], f"copy-{last:02d}/")}
+
+
+def test_the_generated_site_passes_the_source_checks(tmp_path):
+    # Its copies are the real pages under another folder: every rule the real site passes
+    # (research files found, pages about the site exempt from citations) holds there too.
+    config, pages = generated_site.make(str(tmp_path / "g"), 30, prune=True)
+    result = subprocess.run(
+        [sys.executable, os.path.join(bench.ROOT, "scripts", "validate.py"), "--config", config],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert result.stdout.splitlines()[-1] == "0 problems found"
 
 
 def test_prefixed_rewrites_every_page_of_a_nested_nav():
     nav = [{"Home": "index.md"}, {"Treatment": [{"IVIG": "treatment/ivig.md"}]}]
-    assert bench._prefixed(nav, "copy-01/") == [
+    assert generated_site._prefixed(nav, "copy-01/") == [
         {"Home": "copy-01/index.md"},
         {"Treatment": [{"IVIG": "copy-01/treatment/ivig.md"}]},
     ]

@@ -6,6 +6,7 @@ checks keep it from being published before both versions are written and cited.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 
 from lems_site.problems import Problem
@@ -16,15 +17,12 @@ _OPENING = re.compile(re.escape(PLACEHOLDER_OPENING).replace(re.escape("{version
 _ADVICE = (*(sentence for sentences in PLACEHOLDER_ADVICE.values() for sentence in sentences), *PLACEHOLDER_URGENT)
 
 
-# Pages about the site itself, not topics: the disclaimer's professional version, say, makes no
-# clinical statement to cite. Scaffold text is refused there too.
-NOT_TOPICS = "about/"
-
-
-def check(doc: Document, citations, *, docs_rel: str = "") -> list[Problem]:
+def check(doc: Document, citations, *, docs_rel: str = "", site_pages: tuple[str, ...] = ()) -> list[Problem]:
     """Each line holding a scaffold sentence, and each version of a topic page without a citation.
 
-    `docs_rel` is the path of the page under docs/.
+    `docs_rel` is the path of the page under docs/; `site_pages` (the lems plugin's option)
+    the patterns of pages about the site itself, whose versions may cite nothing. Scaffold
+    text is refused there too.
     """
     problems = []
     for number, text in doc.lines:
@@ -41,7 +39,7 @@ def check(doc: Document, citations, *, docs_rel: str = "") -> list[Problem]:
                     "replace it with the page's content before it is published",
                 )
             )
-    if docs_rel.startswith(NOT_TOPICS):
+    if any(fnmatch.fnmatchcase(docs_rel, pattern) for pattern in site_pages):
         return problems
     cited_lines = [c.line for c in citations if c.keys]
     for block in doc.audience_blocks():

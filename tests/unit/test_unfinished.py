@@ -27,9 +27,10 @@ PAGE = """\
 """
 
 
-def problems(patient, professional, docs_rel="topic.md"):
+def problems(patient, professional, docs_rel="topic.md", site_pages=("about/*.md",)):
     page = doc(PAGE.replace("{patient}", patient).replace("{professional}", professional), rel="docs/" + docs_rel)
-    return [str(p) for p in unfinished.check(page, citations.find(page), docs_rel=docs_rel)]
+    found = unfinished.check(page, citations.find(page), docs_rel=docs_rel, site_pages=site_pages)
+    return [str(p) for p in found]
 
 
 def test_written_and_cited_versions_pass():
@@ -63,3 +64,6 @@ def test_a_version_without_a_citation_is_refused_at_its_opening_line():
 def test_pages_about_the_site_need_no_citation_but_no_placeholder_either():
     assert problems("Rest helps.", "No clinical statement.", docs_rel="about/disclaimer.md") == []
     assert len(problems(PLACEHOLDER_OPENING.format(version_name="x"), "y", docs_rel="about/x.md")) == 1
+    # Only the pages the site_pages option names: the same page elsewhere must cite.
+    assert len(problems("Rest helps.", "No clinical statement.", docs_rel="copy/about/disclaimer.md")) == 2
+    assert len(problems("Rest helps.", "No clinical statement.", docs_rel="about/disclaimer.md", site_pages=())) == 2
