@@ -62,7 +62,7 @@ def weight(site_dir: str, progress) -> list[dict]:
             page = context.new_page()
             page.goto(base_url + PAGE, wait_until="networkidle")
             responses = []
-            page.on("response", responses.append)
+            page.on("response", lambda response, seen=responses: seen.append(response))
             page.focus("input.md-search__input")
             page.keyboard.type(QUERY)
             page.locator(".md-search-result__item").first.wait_for(timeout=120000)
