@@ -650,6 +650,11 @@ def check_rendered(
     """
     body = _HTML_CODE.sub(lambda m: " " * len(m.group(0)), html)
     problems = []
+
+    def report(line: int, message: str) -> None:
+        if line not in reported:
+            problems.append(Problem(rel, line, message))
+
     text = _HTML_TAG.sub(lambda m: " " * len(m.group(0)), body)
     for match in _LEFTOVER_SYNTAX.finditer(text):
         snippet = " ".join(text[match.start() : match.start() + 40].split())
@@ -659,15 +664,10 @@ def check_rendered(
         line = _source_line(doc, word) if word else 1
         if line == 1 and key:
             line = _source_line(doc, "@" + key.group(1))
-        if line in reported:
-            continue
-        problems.append(
-            Problem(
-                rel,
-                line,
-                f"citation syntax '{snippet}' is left as text in the built page: write it as [@key] or "
-                "[@key1; @key2] on lines of one paragraph, or \\@ for a literal @",
-            )
+        report(
+            line,
+            f"citation syntax '{snippet}' is left as text in the built page: write it as [@key] or "
+            "[@key1; @key2] on lines of one paragraph, or \\@ for a literal @",
         )
     name_words = sorted({n for n in names.values() if n}, key=len, reverse=True)
     for match in _CITE_MARK.finditer(body):
@@ -680,16 +680,10 @@ def check_rendered(
         if name is None:
             continue
         key = match.group("keys").split(" ")[0]
-        line = _source_line(doc, "@" + key)
-        if line in reported:
-            continue
-        problems.append(
-            Problem(
-                rel,
-                line,
-                f"citation of '{key}' is rendered as an author's name inside brackets ('[{between}...'): "
-                "write the citation as one bracket, [@key1; @key2], within its paragraph",
-            )
+        report(
+            _source_line(doc, "@" + key),
+            f"citation of '{key}' is rendered as an author's name inside brackets ('[{between}...'): "
+            "write the citation as one bracket, [@key1; @key2], within its paragraph",
         )
     return problems
 
