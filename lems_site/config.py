@@ -6,6 +6,7 @@ reads the result from the plugin instance (or the `Settings` derived from it).
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 from dataclasses import dataclass
@@ -142,6 +143,14 @@ class Settings:
     def docs_dir_rel(self) -> str:
         """The docs folder as messages name it, relative to the repository root."""
         return os.path.relpath(self.docs_dir, self.root).replace(os.sep, "/")
+
+
+def page_matches(page: str, patterns: tuple[str, ...]) -> bool:
+    """Whether a page (its path relative to docs_dir) is one a page-pattern option names.
+
+    The options urgent_help and site_pages are fnmatch patterns, where `*` also crosses folders.
+    """
+    return any(fnmatch.fnmatchcase(page, pattern) for pattern in patterns)
 
 
 def settings_for(options: LemsConfig, mkdocs_config) -> Settings:

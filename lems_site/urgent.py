@@ -8,7 +8,6 @@ Markdown tree and puts the block's own Markdown inside the template's body eleme
 
 from __future__ import annotations
 
-import fnmatch
 import posixpath
 import re
 import xml.etree.ElementTree as etree
@@ -17,6 +16,7 @@ from markdown.util import AtomicString
 from pymdownx.blocks import BlocksExtension
 from pymdownx.blocks.block import Block
 
+from lems_site.config import page_matches
 from lems_site.problems import Problem
 from lems_site.sources import Block as SourceBlock
 from lems_site.sources import Document
@@ -98,7 +98,7 @@ def urgent_blocks(doc: Document) -> list[SourceBlock]:
 
 def is_required(page: str, patterns: tuple[str, ...]) -> bool:
     """Whether a page (its path relative to docs_dir) must carry an urgent block."""
-    return any(fnmatch.fnmatchcase(page, pattern) for pattern in patterns)
+    return page_matches(page, patterns)
 
 
 def check_blocks(doc: Document, *, required: bool) -> list[Problem]:
@@ -199,7 +199,7 @@ def check_patterns(patterns: tuple[str, ...], pages: list[str], *, config_rel: s
     """Each urgent_help pattern that matches no page (a misspelt path protects nothing)."""
     problems = []
     for pattern in patterns:
-        if any(fnmatch.fnmatchcase(page, pattern) for page in pages):
+        if any(page_matches(page, (pattern,)) for page in pages):
             continue
         line = next(
             (number for number, text in enumerate(config_text.split("\n"), start=1) if pattern in text),

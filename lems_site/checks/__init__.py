@@ -189,9 +189,7 @@ def check_document(doc, settings: Settings, today, bib, report: Report, grades=N
     # An unreadable bibliography is one problem of its own; every key would otherwise be
     # reported as missing from it too.
     problems.extend(citations.check(doc, found if bib.loaded else [c for c in found if c.problem], bib))
-    problems.extend(
-        unfinished.check(doc, found, docs_rel=relpath(doc.path, settings.docs_dir), site_pages=settings.site_pages)
-    )
+    problems.extend(unfinished.check(doc, found, docs_rel=page, site_pages=settings.site_pages))
     problems.extend(diagrams.check(doc))
     problems.extend(wording.check(doc, plain_audience=settings.readability_audience))
     bases = _snippet_bases(settings)

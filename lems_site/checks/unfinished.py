@@ -6,9 +6,9 @@ checks keep it from being published before both versions are written and cited.
 
 from __future__ import annotations
 
-import fnmatch
 import re
 
+from lems_site.config import page_matches
 from lems_site.problems import Problem
 from lems_site.sources import Document
 from lems_site.vocabulary import BLOCK_NAME, PLACEHOLDER_ADVICE, PLACEHOLDER_OPENING, PLACEHOLDER_URGENT
@@ -39,7 +39,7 @@ def check(doc: Document, citations, *, docs_rel: str = "", site_pages: tuple[str
                     "replace it with the page's content before it is published",
                 )
             )
-    if any(fnmatch.fnmatchcase(docs_rel, pattern) for pattern in site_pages):
+    if page_matches(docs_rel, site_pages):
         return problems
     cited_lines = [c.line for c in citations if c.keys]
     for block in doc.audience_blocks():
